@@ -1,0 +1,150 @@
+//! The one intermediate representation both declaration sources parse into:
+//! a `tools.toml` entry and a `#[backlog_tool]` attribute become a [`Tool`].
+
+use proc_macro2::Span;
+
+/// Where a declaration came from; error messages and the generated call differ.
+pub enum Origin {
+    /// A `[[tools]]` entry of a TOML file (its name as the user wrote it).
+    Toml { file: String },
+    /// A `#[backlog_tool]` on this async fn.
+    Fn { ident: syn::Ident },
+}
+
+pub struct Tool {
+    pub origin: Origin,
+    pub name: Spanned<String>,
+    pub toolset: Spanned<String>,
+    pub title: Spanned<String>,
+    pub description: Spanned<String>,
+    pub method: Spanned<String>,
+    pub path: Spanned<String>,
+    pub params: Vec<Param>,
+    pub annotations: AnnotationOverrides,
+    /// Where the declaration as a whole is reported.
+    pub span: Span,
+}
+
+/// Explicit annotation values; `None` keeps the one derived from the method.
+#[derive(Default)]
+pub struct AnnotationOverrides {
+    pub read_only: Option<bool>,
+    pub destructive: Option<bool>,
+    pub idempotent: Option<bool>,
+    pub open_world: Option<bool>,
+}
+
+pub struct Param {
+    /// The wire name, exactly as Backlog and the official server spell it.
+    pub name: Spanned<String>,
+    /// As written: `integer`, `string[]`, `enum`, … (checked by the validator).
+    pub ty: Spanned<String>,
+    /// A Rust type for a parameter the fn body encodes itself (fn declarations only).
+    pub rust_type: Option<Spanned<syn::Type>>,
+    pub required: bool,
+    pub description: Spanned<String>,
+    /// `path`, `query` or `form`; derived when absent.
+    pub location: Option<Spanned<String>>,
+    /// The path placeholder this parameter is one of the sources of
+    /// (`issueId` and `issueKey` are both sources of `{issueIdOrKey}`).
+    pub source_of: Option<Spanned<String>>,
+    /// A named string format (`issue_key`, `project_key`).
+    pub format: Option<Spanned<String>>,
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    /// The values of an `enum` parameter.
+    pub values: Option<Spanned<Vec<String>>>,
+    /// Sent when the caller omits the parameter (the official server's zod defaults).
+    pub default: Option<Spanned<Literal>>,
+    /// An empty array is sent as `name[]=`, Backlog's "clear this list".
+    pub clear_when_empty: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Literal {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+#[derive(Clone)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// The scalar types of the declaration language.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Scalar {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Date,
+    Enum,
+}
+
+/// A parameter's type once validated.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct WireType {
+    pub scalar: Scalar,
+    pub array: bool,
+}
+
+impl WireType {
+    pub fn parse(text: &str) -> Option<WireType> {
+        let (base, array) = match text.strip_suffix("[]") {
+            Some(base) => (base, true),
+            None => (text, false),
+        };
+        let scalar = match base {
+            "string" => Scalar::String,
+            "integer" => Scalar::Integer,
+            "number" => Scalar::Number,
+            "boolean" => Scalar::Boolean,
+            "date" => Scalar::Date,
+            "enum" => Scalar::Enum,
+            _ => return None,
+        };
+        Some(WireType { scalar, array })
+    }
+}
+
+pub const TYPE_NAMES: &str =
+    "string, integer, number, boolean, date, enum, or an array of one of them such as integer[]";
+
+/// Named string formats and the runtime constant that checks each.
+pub const FORMATS: &[(&str, &str)] = &[("issue_key", "ISSUE_KEY"), ("project_key", "PROJECT_KEY")];
+
+pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// The placeholders of a path template, in order: `issues/{issueIdOrKey}` → `issueIdOrKey`.
+pub fn placeholders(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect()
+}
+
+/// `issueIdOrKey` → `issue_id_or_key`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,139 @@
+//! The declaration language of backlog-mcp.
+//!
+//! `tools_toml!("path/to/tools.toml")` and `#[backlog_tool(...)]` on an async
+//! fn both parse into one IR ([`ast::Tool`]), are checked by one validator
+//! ([`valid`]) and expanded by one code generator ([`expand`]).
+
+use proc_macro::TokenStream;
+
+mod ast;
+mod attr;
+mod errors;
+mod expand;
+mod toml_file;
+mod valid;
+
+use errors::Errors;
+
+/// Declares a tool whose body is custom logic. The fn receives the client and
+/// the typed arguments (`<tool_name>::Args`, generated beside it) and returns
+/// `Result<ToolOutput, ToolError>`; its `///` comment is the description.
+///
+/// ```ignore
+/// /// Creates an issue.
+/// #[backlog_tool(name = "add_issue", toolset = "issue", title = "Add issue", method = "POST", path = "issues",
+///     param(name = "projectId", type = "integer", required, description = "Project ID"))]
+/// async fn add_issue(backlog: &Backlog, args: add_issue::Args) -> Result<ToolOutput, ToolError> {
+///     backlog.send(args.request()?).await
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn backlog_tool(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item_tokens = proc_macro2::TokenStream::from(item.clone());
+    let function = match syn::parse::<syn::ItemFn>(item) {
+        Ok(function) => function,
+        Err(error) => {
+            let mut errors = error.to_compile_error();
+            errors.extend(item_tokens);
+            return errors.into();
+        }
+    };
+    let mut errors = Errors::default();
+    let tool = attr::parse(args.into(), &function, &mut errors);
+    if function.sig.asyncness.is_none() {
+        errors.at(
+            function.sig.fn_token.span,
+            format!(
+                "tool {:?}: #[backlog_tool] goes on an async fn",
+                tool.name.value
+            ),
+        );
+    }
+    let context = match toml_file::find_above_caller() {
+        Some(path) => match toml_file::read(&path, "tools.toml") {
+            Ok(file) => valid::Context {
+                toolsets: file.toolsets,
+                toml_tool_names: file.tools.iter().map(|t| t.name().to_owned()).collect(),
+            },
+            Err(message) => {
+                errors.at(proc_macro2::Span::call_site(), message);
+                valid::Context {
+                    toolsets: Vec::new(),
+                    toml_tool_names: Default::default(),
+                }
+            }
+        },
+        None => {
+            errors.at(
+                proc_macro2::Span::call_site(),
+                "no tools.toml above this file: #[backlog_tool] takes its toolsets from the workspace's tools.toml",
+            );
+            valid::Context {
+                toolsets: Vec::new(),
+                toml_tool_names: Default::default(),
+            }
+        }
+    };
+    let checked = valid::validate(vec![tool], &context, &mut errors);
+    if !errors.is_empty() {
+        // The fn is dropped: it names `<tool>::Args`, which is not generated.
+        return errors.into_compile_errors().into();
+    }
+    let feature = &checked[0].tool.toolset.value;
+    let generated = expand::tool(&checked[0]);
+    quote::quote! {
+        #[cfg(feature = #feature)]
+        #function
+        #generated
+    }
+    .into()
+}
+
+/// Expands every tool of a TOML file (path relative to the calling file, as
+/// `include_str!`), plus `pub const TOOLSETS: &[&str]` in the file's order.
+#[proc_macro]
+pub fn tools_toml(input: TokenStream) -> TokenStream {
+    let literal = match syn::parse::<syn::LitStr>(input) {
+        Ok(literal) => literal,
+        Err(error) => return error.to_compile_error().into(),
+    };
+    let relative = literal.value();
+    let shown = std::path::Path::new(&relative)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| relative.clone());
+    let path = toml_file::resolve(&relative);
+    let fail = |message: String| {
+        syn::Error::new(literal.span(), message)
+            .to_compile_error()
+            .into()
+    };
+    let file = match toml_file::read(&path, &shown) {
+        Ok(file) => file,
+        Err(message) => return fail(message),
+    };
+    let toolsets = file.toolsets.clone();
+    let tools = match toml_file::tools(file, &shown) {
+        Ok(tools) => tools,
+        Err(message) => return fail(message),
+    };
+    let mut errors = Errors::default();
+    let context = valid::Context {
+        toolsets: toolsets.clone(),
+        toml_tool_names: Default::default(),
+    };
+    let checked = valid::validate(tools, &context, &mut errors);
+    if !errors.is_empty() {
+        return errors.into_compile_errors().into();
+    }
+    let expanded = checked.iter().map(expand::tool);
+    let tracked = path.to_string_lossy().into_owned();
+    quote::quote! {
+        // Rebuild when the file changes.
+        const _: &[u8] = include_bytes!(#tracked);
+        /// The toolsets of the declaration file, in its order.
+        pub const TOOLSETS: &[&str] = &[#(#toolsets),*];
+        #(#expanded)*
+    }
+    .into()
+}

@@ -1,0 +1,470 @@
+//! Checks declarations before any code is generated. Every mistake becomes a
+//! compile error naming the tool and the field; all are collected at once.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::ast::{
+    self, FORMATS, Literal, METHODS, Origin, Param, Scalar, TYPE_NAMES, Tool, WireType,
+};
+use crate::errors::Errors;
+
+/// What the declarations are checked against.
+pub struct Context {
+    /// The toolsets of `tools.toml`; each is a cargo feature of the server crate.
+    pub toolsets: Vec<String>,
+    /// Tools declared in `tools.toml`, when checking a fn (a fn may not reuse one).
+    pub toml_tool_names: BTreeSet<String>,
+}
+
+/// Where a parameter ends up, once resolved.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Location {
+    /// Fills the path placeholder of the same name.
+    Path,
+    /// One of the sources of a placeholder (`issueId` for `{issueIdOrKey}`).
+    Source,
+    Query,
+    Form,
+    /// A Rust-typed parameter the fn body encodes.
+    Body,
+}
+
+pub struct CheckedParam {
+    pub wire: Option<WireType>,
+    pub location: Location,
+}
+
+pub enum Segment {
+    Literal(String),
+    /// A placeholder and the indices of the parameters that can fill it, in order.
+    Placeholder {
+        name: String,
+        sources: Vec<usize>,
+    },
+}
+
+/// A declaration that passed every check, with what the checks resolved.
+pub struct Checked {
+    pub tool: Tool,
+    pub params: Vec<CheckedParam>,
+    pub segments: Vec<Segment>,
+}
+
+pub fn validate(tools: Vec<Tool>, context: &Context, errors: &mut Errors) -> Vec<Checked> {
+    let mut seen = BTreeSet::new();
+    let mut checked = Vec::new();
+    for tool in tools {
+        let mut report = Reporter {
+            tool: &tool,
+            errors,
+            failed: false,
+        };
+        if !tool.name.value.is_empty() && !seen.insert(tool.name.value.clone()) {
+            report.at(tool.name.span, "is declared twice (tool names are unique)");
+        }
+        let (params, segments) = check_tool(&tool, context, &mut report);
+        if !report.failed {
+            checked.push(Checked {
+                tool,
+                params,
+                segments,
+            });
+        }
+    }
+    checked
+}
+
+struct Reporter<'a> {
+    tool: &'a Tool,
+    errors: &'a mut Errors,
+    failed: bool,
+}
+
+impl Reporter<'_> {
+    fn at(&mut self, span: proc_macro2::Span, message: impl std::fmt::Display) {
+        self.failed = true;
+        let name = if self.tool.name.value.is_empty() {
+            "<unnamed>"
+        } else {
+            &self.tool.name.value
+        };
+        let text = match &self.tool.origin {
+            Origin::Toml { file } => format!("{file}: tool {name:?}: {message}"),
+            Origin::Fn { .. } => format!("tool {name:?}: {message}"),
+        };
+        self.errors.at(span, text);
+    }
+}
+
+fn check_tool(
+    tool: &Tool,
+    context: &Context,
+    report: &mut Reporter,
+) -> (Vec<CheckedParam>, Vec<Segment>) {
+    let is_fn = matches!(tool.origin, Origin::Fn { .. });
+    let name = &tool.name.value;
+    if name.is_empty() {
+        report.at(tool.span, "missing `name`");
+    } else if !is_snake_case(name) {
+        report.at(tool.name.span, "a tool name is snake_case: lowercase letters, digits and underscores, starting with a letter");
+    }
+    if is_fn && context.toml_tool_names.contains(name) {
+        report.at(
+            tool.name.span,
+            "is declared twice: in tools.toml and on this fn",
+        );
+    }
+    if tool.toolset.value.is_empty() {
+        report.at(tool.span, "missing `toolset`");
+    } else if !context.toolsets.contains(&tool.toolset.value) {
+        report.at(
+            tool.toolset.span,
+            format!(
+                "unknown toolset {:?}; the toolsets of tools.toml are: {}",
+                tool.toolset.value,
+                context.toolsets.join(", ")
+            ),
+        );
+    }
+    if tool.title.value.trim().is_empty() {
+        report.at(tool.span, "missing `title`");
+    }
+    if tool.description.value.trim().is_empty() {
+        let hint = if is_fn {
+            "missing description: add a /// doc comment to the fn"
+        } else {
+            "missing `description`"
+        };
+        report.at(tool.description.span, hint);
+    }
+    let method = tool.method.value.as_str();
+    if method.is_empty() {
+        report.at(tool.span, "missing `method`");
+    } else if !METHODS.contains(&method) {
+        report.at(
+            tool.method.span,
+            format!(
+                "unknown method {method:?}; expected one of {}",
+                METHODS.join(", ")
+            ),
+        );
+    }
+    let path = &tool.path.value;
+    if path.is_empty() {
+        report.at(
+            tool.span,
+            "missing `path` (relative to /api/v2, e.g. \"issues/{issueIdOrKey}\")",
+        );
+    } else if path.starts_with('/')
+        || path.ends_with('/')
+        || path.contains("//")
+        || path.contains(['?', '#', ' '])
+    {
+        report.at(
+            tool.path.span,
+            format!("path {path:?} must be relative to /api/v2, without a leading slash or query"),
+        );
+    }
+    for segment in path.split('/') {
+        let braces = segment.matches(['{', '}']).count();
+        let placeholder =
+            segment.starts_with('{') && segment.ends_with('}') && braces == 2 && segment.len() > 2;
+        if braces > 0 && !placeholder {
+            report.at(
+                tool.path.span,
+                format!(
+                    "path segment {segment:?} must be a literal or exactly one {{placeholder}}"
+                ),
+            );
+        }
+    }
+    let placeholders = ast::placeholders(path);
+
+    let mut params = Vec::new();
+    let mut names: HashMap<&str, ()> = HashMap::new();
+    for param in &tool.params {
+        if !param.name.value.is_empty() && names.insert(&param.name.value, ()).is_some() {
+            report.at(
+                param.name.span,
+                format!("parameter {:?} is declared twice", param.name.value),
+            );
+        }
+        params.push(check_param(param, is_fn, method, &placeholders, report));
+    }
+
+    let mut segments = Vec::new();
+    for segment in path.split('/') {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(placeholder) => {
+                let direct: Vec<usize> = tool
+                    .params
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, p)| {
+                        p.name.value == placeholder && params[*i].location == Location::Path
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                let sources: Vec<usize> = tool
+                    .params
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.source_of.as_ref().is_some_and(|s| s.value == placeholder))
+                    .map(|(i, _)| i)
+                    .collect();
+                if direct.is_empty() && sources.is_empty() {
+                    report.at(
+                        tool.path.span,
+                        format!(
+                            "path parameter {{{placeholder}}} has no source: declare a required parameter named \
+                             {placeholder:?}, or parameters with source_of = {placeholder:?}"
+                        ),
+                    );
+                } else if !direct.is_empty() && !sources.is_empty() {
+                    report.at(tool.path.span, format!("path parameter {{{placeholder}}} has both a parameter of that name and source_of parameters"));
+                }
+                segments.push(Segment::Placeholder {
+                    name: placeholder.to_owned(),
+                    sources: if direct.is_empty() { sources } else { direct },
+                });
+            }
+            None => segments.push(Segment::Literal(segment.to_owned())),
+        }
+    }
+    (params, segments)
+}
+
+fn check_param(
+    param: &Param,
+    is_fn: bool,
+    method: &str,
+    placeholders: &[&str],
+    report: &mut Reporter,
+) -> CheckedParam {
+    let name = &param.name.value;
+    let label = if name.is_empty() {
+        "<unnamed>".to_owned()
+    } else {
+        name.clone()
+    };
+    let mut at = |span, message: String| report.at(span, format!("parameter {label:?}: {message}"));
+    if name.is_empty() {
+        at(param.span, "missing `name`".to_owned());
+    } else if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        at(
+            param.name.span,
+            "a parameter name is Backlog's camelCase wire name (letters, digits, underscores)"
+                .to_owned(),
+        );
+    }
+    if param.description.value.trim().is_empty() {
+        at(param.span, "missing `description`".to_owned());
+    }
+
+    let wire = if let Some(rust_type) = &param.rust_type {
+        if !is_fn {
+            at(rust_type.span, "rust_type is only for #[backlog_tool] fn declarations, whose body encodes the value".to_owned());
+        }
+        if !param.ty.value.is_empty() {
+            at(
+                param.ty.span,
+                "give either `type` or `rust_type`, not both".to_owned(),
+            );
+        }
+        None
+    } else if param.ty.value.is_empty() {
+        at(param.span, format!("missing `type` ({TYPE_NAMES})"));
+        None
+    } else {
+        match WireType::parse(&param.ty.value) {
+            Some(wire) => Some(wire),
+            None => {
+                at(
+                    param.ty.span,
+                    format!("unknown type {:?}; expected {TYPE_NAMES}", param.ty.value),
+                );
+                None
+            }
+        }
+    };
+
+    if let Some(wire) = wire {
+        let is_enum = wire.scalar == Scalar::Enum;
+        match &param.values {
+            Some(values) if !is_enum => {
+                at(values.span, "`values` is only for type enum".to_owned())
+            }
+            Some(values) if values.value.is_empty() => {
+                at(values.span, "an enum needs at least one value".to_owned())
+            }
+            None if is_enum => at(param.ty.span, "an enum needs `values`".to_owned()),
+            _ => {}
+        }
+        if let Some(format) = &param.format {
+            if wire.scalar != Scalar::String {
+                at(
+                    format.span,
+                    "`format` is only for string parameters".to_owned(),
+                );
+            } else if !FORMATS.iter().any(|(n, _)| *n == format.value) {
+                let known: Vec<&str> = FORMATS.iter().map(|(n, _)| *n).collect();
+                at(
+                    format.span,
+                    format!(
+                        "unknown format {:?}; expected one of {}",
+                        format.value,
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+        for bound in [&param.min, &param.max].into_iter().flatten() {
+            if wire.scalar != Scalar::Integer || wire.array {
+                at(
+                    bound.span,
+                    "`min`/`max` are only for integer parameters".to_owned(),
+                );
+            }
+        }
+        if let (Some(min), Some(max)) = (&param.min, &param.max)
+            && min.value > max.value
+        {
+            at(min.span, "`min` is greater than `max`".to_owned());
+        }
+        if param.clear_when_empty && !wire.array {
+            at(
+                param.ty.span,
+                "`clear_when_empty` is only for array parameters".to_owned(),
+            );
+        }
+        if let Some(default) = &param.default {
+            let fits = match (&default.value, wire.scalar, wire.array) {
+                (_, _, true) => false,
+                (Literal::Str(s), Scalar::Enum, _) => {
+                    param.values.as_ref().is_some_and(|v| v.value.contains(s))
+                }
+                (Literal::Str(s), Scalar::Date, _) => s.len() == 10,
+                (Literal::Str(_), Scalar::String, _) => true,
+                (Literal::Int(_), Scalar::Integer | Scalar::Number, _) => true,
+                (Literal::Float(_), Scalar::Number, _) => true,
+                (Literal::Bool(_), Scalar::Boolean, _) => true,
+                _ => false,
+            };
+            if !fits {
+                at(
+                    default.span,
+                    format!(
+                        "default {:?} does not fit type {}",
+                        default.value, param.ty.value
+                    ),
+                );
+            }
+            if param.required {
+                at(
+                    default.span,
+                    "a required parameter cannot have a default".to_owned(),
+                );
+            }
+        }
+    } else if param.default.is_some() || param.values.is_some() || param.format.is_some() {
+        at(
+            param.span,
+            "default, values and format need a wire `type`".to_owned(),
+        );
+    }
+
+    let is_placeholder = placeholders.contains(&name.as_str());
+    let location = match param.location.as_ref().map(|l| l.value.as_str()) {
+        _ if param.source_of.is_some() => {
+            let target = param
+                .source_of
+                .as_ref()
+                .map(|s| s.value.as_str())
+                .unwrap_or_default();
+            if !placeholders.contains(&target) {
+                at(
+                    param.source_of.as_ref().map_or(param.span, |s| s.span),
+                    format!("source_of {target:?} is not a placeholder of the path"),
+                );
+            }
+            if param.required {
+                at(param.span, "a source_of parameter is optional (any one of the sources fills the placeholder)".to_owned());
+            }
+            if param.location.is_some() {
+                at(
+                    param.span,
+                    "a source_of parameter has no `location`".to_owned(),
+                );
+            }
+            if wire
+                .is_some_and(|w| w.array || !matches!(w.scalar, Scalar::String | Scalar::Integer))
+            {
+                at(
+                    param.ty.span,
+                    "a source_of parameter is a string or an integer".to_owned(),
+                );
+            }
+            Location::Source
+        }
+        _ if wire.is_none() => {
+            if param.location.is_some() {
+                at(
+                    param.span,
+                    "a rust_type parameter has no `location`: the fn body encodes it".to_owned(),
+                );
+            }
+            Location::Body
+        }
+        Some("path") | None if is_placeholder => {
+            if !param.required {
+                at(
+                    param.span,
+                    "fills a path placeholder, so it must be `required`".to_owned(),
+                );
+            }
+            if wire.is_some_and(|w| w.array) {
+                at(
+                    param.ty.span,
+                    "a path parameter cannot be an array".to_owned(),
+                );
+            }
+            Location::Path
+        }
+        Some("path") => {
+            at(
+                param.location.as_ref().map_or(param.span, |l| l.span),
+                "location is path, but the path has no placeholder of this name".to_owned(),
+            );
+            Location::Path
+        }
+        Some("query") => Location::Query,
+        Some("form") => {
+            if method == "GET" {
+                at(
+                    param.span,
+                    "a GET request has no form body; use location = \"query\"".to_owned(),
+                );
+            }
+            Location::Form
+        }
+        Some(other) => {
+            at(
+                param.location.as_ref().map_or(param.span, |l| l.span),
+                format!("unknown location {other:?}; expected path, query or form"),
+            );
+            Location::Query
+        }
+        None if method == "GET" => Location::Query,
+        None => Location::Form,
+    };
+    CheckedParam { wire, location }
+}
+
+fn is_snake_case(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}

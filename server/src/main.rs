@@ -1,0 +1,126 @@
+//! `backlog-mcp`: parse the configuration, build the server, serve.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use backlog_mcp::backlog::Backlog;
+use backlog_mcp::config::{Config, Transport};
+use backlog_mcp::http::{self, HttpOptions};
+use backlog_mcp::mcp::BacklogMcp;
+use backlog_mcp::registry::Registry;
+use clap::Parser;
+use rmcp::ServiceExt;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let config = Config::parse();
+    // Logs go to stderr always: on stdio, stdout carries the protocol.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("backlog-mcp: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("backlog-mcp: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(config: Config) -> anyhow::Result<()> {
+    config.check_http_path()?;
+    let registry = Arc::new(Registry::new(config.toolsets().as_deref())?);
+    let backlog = if config.sandbox {
+        sandbox_backlog(&config).await?
+    } else {
+        config.backlog()?
+    };
+    tracing::info!(base_url = %backlog.base_url, tools = registry.tools().len(), "Backlog space");
+    let mcp = BacklogMcp::new(registry, Arc::new(Backlog::new(backlog)?));
+    match config.transport {
+        Transport::Stdio => {
+            let running = mcp
+                .serve(rmcp::transport::stdio())
+                .await
+                .context("stdio transport")?;
+            tokio::select! {
+                result = running.waiting() => { result.context("stdio transport")?; }
+                () = shutdown_signal() => {}
+            }
+        }
+        Transport::Http => {
+            let bind = std::net::SocketAddr::new(config.http_host, config.http_port);
+            let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| {
+                format!(
+                    "cannot listen on {bind} (is another server using the port? set --http-port)"
+                )
+            })?;
+            let options = HttpOptions::for_bind(
+                config.http_host,
+                &config.http_path,
+                &config.http_allowed_hosts,
+                &config.http_allowed_origins,
+            );
+            let address = listener.local_addr()?;
+            tracing::info!("MCP endpoint: http://{address}{}", config.http_path);
+            http::serve(listener, http::router(mcp, &options), shutdown_signal()).await?;
+        }
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+#[cfg(feature = "sandbox")]
+async fn sandbox_backlog(config: &Config) -> anyhow::Result<backlog_mcp::backlog::BacklogConfig> {
+    let sandbox = backlog_sandbox::Sandbox::new(backlog_sandbox::DEFAULT_API_KEY)
+        .spawn()
+        .await
+        .context("starting the sandbox")?;
+    tracing::info!(
+        "sandbox: a demo Backlog space at {}",
+        sandbox.api_base_url()
+    );
+    Ok(config.timeouts(sandbox.api_base_url(), sandbox.api_key()))
+}
+
+#[cfg(not(feature = "sandbox"))]
+async fn sandbox_backlog(_config: &Config) -> anyhow::Result<backlog_mcp::backlog::BacklogConfig> {
+    anyhow::bail!(
+        "this build has no sandbox: rebuild with the `sandbox` cargo feature (on by default)"
+    )
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
