@@ -1,1 +1,168 @@
-//! (written next)
+//! An in-memory, stateful emulator of the Nulab Backlog REST API v2.
+//!
+//! It seeds a deterministic demo space (see `seed.rs`), authenticates like Backlog
+//! (`Backlog-API-Key` header or `apiKey` query parameter), decodes parameters like Backlog
+//! (query for GET, `application/x-www-form-urlencoded` body for writes, `name[]` arrays,
+//! `customField_*` keys), answers with Backlog's JSON shapes and error bodies, and records
+//! every request it receives so tests can assert on the wire format.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sandbox = backlog_sandbox::Sandbox::new(backlog_sandbox::DEFAULT_API_KEY).spawn().await?;
+//! let base_url = sandbox.api_base_url(); // "http://127.0.0.1:PORT/api/v2"
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod params;
+mod recording;
+mod render;
+mod routes;
+mod seed;
+mod store;
+mod time;
+
+use std::collections::VecDeque;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::Router;
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+
+pub use recording::RecordedRequest;
+
+/// The API key a sandbox accepts unless told otherwise.
+pub const DEFAULT_API_KEY: &str = "sandbox-api-key";
+
+/// How many requests the log keeps. `--sandbox` runs for as long as the server does, so
+/// the log drops its oldest entries rather than grow without bound; no test comes close.
+pub const MAX_RECORDED_REQUESTS: usize = 100_000;
+
+/// State shared by the router, its handlers and every handle.
+struct Shared {
+    api_key: String,
+    state: Mutex<store::State>,
+    requests: Mutex<VecDeque<RecordedRequest>>,
+    recording: AtomicBool,
+}
+
+type AppState = Arc<Shared>;
+
+impl Shared {
+    // A handler that panicked mid-write leaves the state as it was at the panic; the
+    // sandbox keeps serving rather than failing every later test with a poison error.
+    fn state(&self) -> MutexGuard<'_, store::State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn requests(&self) -> MutexGuard<'_, VecDeque<RecordedRequest>> {
+        self.requests.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn record(&self, request: RecordedRequest) {
+        if self.recording.load(Ordering::Relaxed) {
+            let mut log = self.requests();
+            if log.len() == MAX_RECORDED_REQUESTS {
+                log.pop_front();
+            }
+            log.push_back(request);
+        }
+    }
+}
+
+/// An emulated Backlog space. Clones share the same state.
+#[derive(Clone)]
+pub struct Sandbox {
+    shared: Arc<Shared>,
+}
+
+impl Sandbox {
+    /// A sandbox seeded with the demo space, accepting `api_key`.
+    pub fn new(api_key: impl Into<String>) -> Self {
+        let shared = Shared {
+            api_key: api_key.into(),
+            state: Mutex::new(seed::demo_space()),
+            requests: Mutex::new(VecDeque::new()),
+            recording: AtomicBool::new(true),
+        };
+        Self {
+            shared: Arc::new(shared),
+        }
+    }
+
+    /// The axum router (paths start with `/api/v2/...`), for in-process use.
+    pub fn router(&self) -> Router {
+        routes::router(self.shared.clone())
+    }
+
+    /// Binds `127.0.0.1:0`, serves in a spawned tokio task, returns a handle.
+    pub async fn spawn(self) -> std::io::Result<SandboxHandle> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        // Without TCP_NODELAY small replies wait on Nagle + delayed ACK (~40 ms each).
+        let listener = listener.tap_io(|stream| {
+            let _ = stream.set_nodelay(true);
+        });
+        let router = self.router();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Ok(SandboxHandle {
+            shared: self.shared,
+            addr,
+        })
+    }
+}
+
+impl Default for Sandbox {
+    /// A sandbox accepting [`DEFAULT_API_KEY`].
+    fn default() -> Self {
+        Self::new(DEFAULT_API_KEY)
+    }
+}
+
+/// A running sandbox: where it listens, and what it has received.
+#[derive(Clone)]
+pub struct SandboxHandle {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+}
+
+impl SandboxHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/api/v2` — what the MCP server uses as `BACKLOG_BASE_URL`.
+    pub fn api_base_url(&self) -> String {
+        format!("http://{}/api/v2", self.addr)
+    }
+
+    pub fn api_key(&self) -> String {
+        self.shared.api_key.clone()
+    }
+
+    /// Every request received so far, in order (including rejected ones: 401, 404, 400);
+    /// at most the last [`MAX_RECORDED_REQUESTS`].
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.requests().iter().cloned().collect()
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.requests().clear();
+    }
+
+    /// Turns request recording on (the default) or off; a long benchmark turns it off so
+    /// the log does not grow without bound.
+    pub fn set_recording(&self, on: bool) {
+        self.shared.recording.store(on, Ordering::Relaxed);
+    }
+}
+
+impl std::fmt::Debug for SandboxHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxHandle")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,1 +1,321 @@
-//! Shared helpers of the integration tests.
+//! Shared helpers of the integration tests: a sandbox plus our server on
+//! loopback sockets, and a small MCP client speaking raw JSON-RPC over
+//! Streamable HTTP, so that the tests see exactly what goes over the wire.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use backlog_mcp::backlog::{Backlog, BacklogConfig};
+use backlog_mcp::http::{self, HttpOptions};
+use backlog_mcp::mcp::BacklogMcp;
+use backlog_mcp::registry::Registry;
+use backlog_sandbox::{RecordedRequest, Sandbox, SandboxHandle};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub use backlog_sandbox;
+
+/// A sandbox and an MCP server in front of it, both on 127.0.0.1.
+pub struct TestServer {
+    pub sandbox: SandboxHandle,
+    /// `http://127.0.0.1:PORT/mcp`
+    pub mcp_url: String,
+    pub addr: std::net::SocketAddr,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl TestServer {
+    /// Starts both, with the server using `api_key` (the sandbox accepts only its own).
+    pub async fn start_with_key(api_key: Option<&str>) -> TestServer {
+        let sandbox = Sandbox::new(backlog_sandbox::DEFAULT_API_KEY)
+            .spawn()
+            .await
+            .expect("sandbox starts");
+        let config = BacklogConfig {
+            base_url: sandbox.api_base_url(),
+            api_key: api_key
+                .map(str::to_owned)
+                .unwrap_or_else(|| sandbox.api_key()),
+            connect_timeout: std::time::Duration::from_secs(5),
+            request_timeout: std::time::Duration::from_secs(10),
+        };
+        let registry = Arc::new(Registry::new(None).expect("registry"));
+        let mcp = BacklogMcp::new(registry, Arc::new(Backlog::new(config).expect("client")));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let options = HttpOptions::for_bind(addr.ip(), "/mcp", &[], &[]);
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(http::serve(
+            listener,
+            http::router(mcp, &options),
+            async move {
+                let _ = rx.await;
+            },
+        ));
+        TestServer {
+            sandbox,
+            mcp_url: format!("http://{addr}/mcp"),
+            addr,
+            _shutdown: tx,
+        }
+    }
+
+    pub async fn start() -> TestServer {
+        Self::start_with_key(None).await
+    }
+
+    /// A client that has done the 2025-11-25 initialize handshake.
+    pub async fn client(&self) -> McpClient {
+        McpClient::connect(&self.mcp_url, Protocol::V2025_11_25).await
+    }
+
+    /// Requests the sandbox received since the last call, cleared after.
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        let requests = self.sandbox.requests();
+        self.sandbox.clear_requests();
+        requests
+    }
+}
+
+/// The two protocol families served on one endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// `initialize` handshake, then plain requests.
+    V2025_11_25,
+    /// Stateless: every request carries its version and capabilities in `_meta`.
+    V2026_07_28,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::V2025_11_25 => "2025-11-25",
+            Protocol::V2026_07_28 => "2026-07-28",
+        }
+    }
+}
+
+/// A raw JSON-RPC MCP client over Streamable HTTP.
+pub struct McpClient {
+    http: reqwest::Client,
+    url: String,
+    pub protocol: Protocol,
+    next_id: AtomicU64,
+}
+
+/// An HTTP reply: status, content type and the JSON-RPC message in it (if any).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub message: Option<Value>,
+}
+
+impl McpClient {
+    pub async fn connect(url: &str, protocol: Protocol) -> McpClient {
+        // reqwest is built without a default TLS provider (the server picks ring).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = McpClient {
+            http: reqwest::Client::new(),
+            url: url.to_owned(),
+            protocol,
+            next_id: AtomicU64::new(1),
+        };
+        if protocol == Protocol::V2025_11_25 {
+            let init = client
+                .request(
+                    "initialize",
+                    json!({
+                        "protocolVersion": "2025-11-25",
+                        "capabilities": {},
+                        "clientInfo": {"name": "backlog-mcp-tests", "version": "0"}
+                    }),
+                )
+                .await;
+            assert_eq!(
+                init["result"]["protocolVersion"], "2025-11-25",
+                "initialize: {init}"
+            );
+            let reply = client
+                .post(
+                    json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+                    None,
+                )
+                .await;
+            assert_eq!(reply.status, 202, "initialized notification: {reply:?}");
+        }
+        client
+    }
+
+    /// Posts one JSON-RPC message with the headers this protocol needs.
+    pub async fn post(&self, message: Value, tool: Option<&str>) -> Reply {
+        let mut request = self
+            .http
+            .post(&self.url)
+            .header("Accept", "application/json, text/event-stream")
+            .header("Content-Type", "application/json");
+        let method = message["method"].as_str().unwrap_or_default().to_owned();
+        if method != "initialize" {
+            request = request.header("MCP-Protocol-Version", self.protocol.as_str());
+        }
+        if self.protocol == Protocol::V2026_07_28 {
+            request = request.header("Mcp-Method", method);
+            if let Some(tool) = tool {
+                request = request.header("Mcp-Name", tool);
+            }
+        }
+        let response = request
+            .body(message.to_string())
+            .send()
+            .await
+            .expect("MCP server answers");
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.text().await.expect("reply body");
+        let message = parse_body(&content_type, &body);
+        Reply {
+            status,
+            body,
+            message,
+        }
+    }
+
+    /// One request; returns the whole JSON-RPC response (result or error).
+    pub async fn request(&self, method: &str, mut params: Value) -> Value {
+        if self.protocol == Protocol::V2026_07_28 {
+            params["_meta"] = json!({
+                "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientInfo": {"name": "backlog-mcp-tests", "version": "0"},
+                "io.modelcontextprotocol/clientCapabilities": {}
+            });
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let tool = params["name"]
+            .as_str()
+            .filter(|_| method == "tools/call")
+            .map(str::to_owned);
+        let reply = self
+            .post(
+                json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+                tool.as_deref(),
+            )
+            .await;
+        let message = reply.message.unwrap_or_else(|| {
+            panic!(
+                "{method}: no JSON-RPC message in HTTP {} {:?}",
+                reply.status, reply.body
+            )
+        });
+        assert_eq!(
+            message["id"],
+            json!(id),
+            "{method}: reply to another request: {message}"
+        );
+        message
+    }
+
+    pub async fn list_tools(&self) -> Vec<Value> {
+        let reply = self.request("tools/list", json!({})).await;
+        reply["result"]["tools"]
+            .as_array()
+            .unwrap_or_else(|| panic!("tools/list: {reply}"))
+            .clone()
+    }
+
+    /// `tools/call`; returns the JSON-RPC response.
+    pub async fn call_raw(&self, name: &str, arguments: Value) -> Value {
+        self.request("tools/call", json!({"name": name, "arguments": arguments}))
+            .await
+    }
+
+    /// `tools/call` that must succeed at the protocol level; returns (isError, text).
+    pub async fn call(&self, name: &str, arguments: Value) -> ToolResult {
+        let reply = self.call_raw(name, arguments).await;
+        let result = reply
+            .get("result")
+            .unwrap_or_else(|| panic!("{name}: protocol error {reply}"));
+        let text = result["content"][0]["text"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: no text content {reply}"))
+            .to_owned();
+        ToolResult {
+            is_error: result["isError"].as_bool().unwrap_or(false),
+            text,
+        }
+    }
+}
+
+/// A tool result: the error flag and its one text content.
+#[derive(Debug)]
+pub struct ToolResult {
+    pub is_error: bool,
+    pub text: String,
+}
+
+impl ToolResult {
+    /// The text as JSON, asserting the call succeeded.
+    pub fn json(&self) -> Value {
+        assert!(!self.is_error, "tool failed: {}", self.text);
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+fn parse_body(content_type: &str, body: &str) -> Option<Value> {
+    if content_type.starts_with("text/event-stream") {
+        body.lines()
+            .filter_map(|line| line.strip_prefix("data:"))
+            .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
+            .find(|message| message.get("id").is_some())
+    } else {
+        serde_json::from_str(body).ok()
+    }
+}
+
+/// The one request a tool call made, as (method, path, pairs) for compact assertions.
+pub fn summary(request: &RecordedRequest) -> (String, String, Vec<(String, String)>) {
+    let pairs = if request.method == "GET" {
+        request.query.clone()
+    } else {
+        request.form.clone()
+    };
+    (request.method.clone(), request.path.clone(), pairs)
+}
+
+/// `[("a","1")]` from `&[("a","1")]`.
+pub fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+impl TestServer {
+    /// Reads the sandbox directly (not through MCP), for ids a test needs; the
+    /// read is not left in the recorded requests.
+    pub async fn sandbox_get(&self, path: &str) -> Value {
+        let url = format!("{}/{path}", self.sandbox.api_base_url());
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let reply = reqwest::Client::new()
+            .get(url)
+            .header("Backlog-API-Key", self.sandbox.api_key())
+            .send()
+            .await
+            .expect("sandbox answers");
+        assert!(
+            reply.status().is_success(),
+            "sandbox GET {path}: {}",
+            reply.status()
+        );
+        let value: Value =
+            serde_json::from_str(&reply.text().await.unwrap()).expect("sandbox JSON");
+        self.sandbox.clear_requests();
+        value
+    }
+}

@@ -54,10 +54,10 @@ pub enum CustomFieldFilter {
     Date {
         id: i64,
         #[serde(default)]
-        #[schemars(with = "String")]
+        #[schemars(with = "String", extend("format" = "date"))]
         min: Option<String>,
         #[serde(default)]
-        #[schemars(with = "String")]
+        #[schemars(with = "String", extend("format" = "date"))]
         max: Option<String>,
     },
     /// List, checkbox or radio fields having one of these item IDs.

@@ -1,0 +1,180 @@
+//! A deliberately tiny HTTP/1.1 client over a raw socket: the tests see exactly the bytes
+//! a client sends, and need no HTTP client dependency.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::net::SocketAddr;
+
+use backlog_sandbox::{DEFAULT_API_KEY, Sandbox, SandboxHandle};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub const FORM: &str = "application/x-www-form-urlencoded";
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Asserts a Backlog error body and returns its first message.
+    pub fn error(&self, status: u16, code: u64) -> String {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert!(
+            self.header("content-type")
+                .unwrap_or("")
+                .starts_with("application/json")
+        );
+        let body = self.json();
+        let error = &body["errors"][0];
+        assert_eq!(error["code"], code, "{body}");
+        assert_eq!(error["moreInfo"], "", "{body}");
+        error["message"].as_str().expect("message").to_owned()
+    }
+}
+
+/// Sends one request; `target` is the path plus query, sent verbatim.
+pub async fn send(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let mut request =
+        format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    parse_reply(&raw)
+}
+
+fn parse_reply(raw: &[u8]) -> Reply {
+    let text = String::from_utf8(raw.to_vec()).expect("UTF-8 reply");
+    let (head, body) = text.split_once("\r\n\r\n").expect("header end");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    loop {
+        let (size, after) = rest.split_once("\r\n").expect("chunk size");
+        let size = usize::from_str_radix(size.trim(), 16).expect("hex size");
+        if size == 0 {
+            return body;
+        }
+        body.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+}
+
+/// A spawned sandbox plus a client presenting its key in the header.
+pub struct Api {
+    pub handle: SandboxHandle,
+}
+
+impl Api {
+    pub async fn start() -> Self {
+        let handle = Sandbox::new(DEFAULT_API_KEY)
+            .spawn()
+            .await
+            .expect("spawn sandbox");
+        Self { handle }
+    }
+
+    pub async fn request(&self, method: &str, target: &str, body: &str) -> Reply {
+        let key = self.handle.api_key();
+        let mut headers = vec![("Backlog-API-Key", key.as_str())];
+        if method != "GET" {
+            headers.push(("Content-Type", FORM));
+        }
+        send(self.handle.addr(), method, target, &headers, body).await
+    }
+
+    /// `GET /api/v2{target}`, expecting 200, returning the JSON.
+    pub async fn get(&self, target: &str) -> Value {
+        let reply = self.request("GET", &format!("/api/v2{target}"), "").await;
+        assert_eq!(reply.status, 200, "GET {target}: {}", reply.body);
+        reply.json()
+    }
+
+    pub async fn get_reply(&self, target: &str) -> Reply {
+        self.request("GET", &format!("/api/v2{target}"), "").await
+    }
+
+    pub async fn post(&self, path: &str, form: &str) -> Reply {
+        self.request("POST", &format!("/api/v2{path}"), form).await
+    }
+
+    pub async fn patch(&self, path: &str, form: &str) -> Reply {
+        self.request("PATCH", &format!("/api/v2{path}"), form).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.request("DELETE", &format!("/api/v2{path}"), "").await
+    }
+
+    /// `GET /issues/count` with `query`.
+    pub async fn count(&self, query: &str) -> u64 {
+        self.get(&format!("/issues/count?{query}")).await["count"]
+            .as_u64()
+            .unwrap()
+    }
+
+    /// The ids `GET /issues` returns for `query`.
+    pub async fn issue_ids(&self, query: &str) -> Vec<u64> {
+        let issues = self.get(&format!("/issues?{query}")).await;
+        issues
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_u64().unwrap())
+            .collect()
+    }
+}

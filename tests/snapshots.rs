@@ -1,0 +1,84 @@
+//! One insta snapshot per tool descriptor (name, title, description,
+//! annotations, input schema) and one of the whole tools/list, in
+//! snapshots/ at the workspace root. CI (CI=true) fails on a missing or
+//! changed snapshot; review changes with `cargo insta review`.
+
+use backlog_mcp::registry::Registry;
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
+
+#[test]
+fn every_tool_descriptor() {
+    let registry = Registry::new(None).unwrap();
+    settings().bind(|| {
+        for tool in registry.descriptors().iter() {
+            insta::assert_json_snapshot!(format!("tool__{}", tool.name), tool);
+        }
+    });
+}
+
+#[test]
+fn tools_list_default_features() {
+    let registry = Registry::new(None).unwrap();
+    let list = serde_json::json!({ "tools": *registry.descriptors() });
+    let bytes = serde_json::to_vec(&list).unwrap().len();
+    eprintln!(
+        "tools/list result: {bytes} bytes for {} tools",
+        registry.descriptors().len()
+    );
+    settings().bind(|| insta::assert_json_snapshot!("tools_list", list));
+}
+
+/// The README's tool table, generated from the registry.
+fn tool_table(registry: &Registry) -> String {
+    let mut table =
+        String::from("| toolset | tool | Backlog call | description |\n|---|---|---|---|\n");
+    for tool in registry.tools() {
+        let description = tool
+            .description
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .replace('|', "\\|");
+        table.push_str(&format!(
+            "| {} | `{}` | `{} /api/v2/{}` | {} |\n",
+            tool.toolset,
+            tool.name,
+            tool.method.as_str(),
+            tool.path,
+            description
+        ));
+    }
+    table
+}
+
+#[test]
+fn readme_tool_table_is_current() {
+    const START: &str = "<!-- tools:start -->\n";
+    const END: &str = "<!-- tools:end -->";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let (head, rest) = readme
+        .split_once(START)
+        .expect("README has the tools:start marker");
+    let (current, tail) = rest
+        .split_once(END)
+        .expect("README has the tools:end marker");
+    let table = tool_table(&Registry::new(None).unwrap());
+    if current == table {
+        return;
+    }
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(path, format!("{head}{START}{table}{END}{tail}")).unwrap();
+    } else {
+        panic!(
+            "README's tool table is stale; run UPDATE_README=1 cargo nextest run -p backlog-mcp-tests\n\nexpected:\n{table}"
+        );
+    }
+}

@@ -1,0 +1,196 @@
+//! The real binary: over stdio against the sandbox, `--sandbox` over HTTP,
+//! startup errors, and SIGTERM.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, Sandbox};
+use backlog_mcp_tests::{McpClient, Protocol};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// `target/<profile>/backlog-mcp`, built by cargo for the server's own integration tests.
+fn binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir");
+    let binary = dir.join("backlog-mcp");
+    assert!(
+        binary.exists(),
+        "{} is missing: run the tests with `cargo nextest run --workspace` (or build -p backlog-mcp first)",
+        binary.display()
+    );
+    binary
+}
+
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(binary());
+    command
+        .args(args)
+        .env_clear()
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+struct StdioClient {
+    child: Child,
+    stdout: BufReader<tokio::process::ChildStdout>,
+    next_id: u64,
+}
+
+impl StdioClient {
+    async fn send(&mut self, message: Value) {
+        let stdin = self.child.stdin.as_mut().expect("stdin");
+        stdin
+            .write_all(format!("{message}\n").as_bytes())
+            .await
+            .unwrap();
+        stdin.flush().await.unwrap();
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
+        let mut line = String::new();
+        tokio::time::timeout(Duration::from_secs(10), self.stdout.read_line(&mut line))
+            .await
+            .expect("reply in time")
+            .unwrap();
+        let reply: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("stdout carries only JSON-RPC ({e}): {line:?}"));
+        assert_eq!(reply["id"], id, "{reply}");
+        reply
+    }
+}
+
+#[tokio::test]
+async fn stdio_against_the_sandbox() {
+    let sandbox = Sandbox::new(DEFAULT_API_KEY).spawn().await.unwrap();
+    let mut child = command(&[])
+        .env("BACKLOG_BASE_URL", sandbox.api_base_url())
+        .env("BACKLOG_API_KEY", sandbox.api_key())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut client = StdioClient {
+        child,
+        stdout,
+        next_id: 0,
+    };
+
+    let init = client
+        .request("initialize", json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}))
+        .await;
+    assert_eq!(
+        init["result"]["serverInfo"]["name"], "backlog-mcp",
+        "{init}"
+    );
+    client
+        .send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+        .await;
+
+    let tools = client.request("tools/list", json!({})).await;
+    assert_eq!(tools["result"]["tools"].as_array().unwrap().len(), 16);
+    let myself = client
+        .request("tools/call", json!({"name": "get_myself", "arguments": {}}))
+        .await;
+    let text = myself["result"]["content"][0]["text"].as_str().unwrap();
+    assert_eq!(serde_json::from_str::<Value>(text).unwrap()["id"], 1);
+    let bad = client
+        .request("tools/call", json!({"name": "get_issue", "arguments": {}}))
+        .await;
+    assert_eq!(bad["result"]["isError"], true, "{bad}");
+    assert_eq!(
+        sandbox.requests().len(),
+        1,
+        "only get_myself reached Backlog"
+    );
+
+    // Closing stdin ends the session and the process, cleanly.
+    drop(client.child.stdin.take());
+    let output = tokio::time::timeout(Duration::from_secs(10), client.child.wait_with_output())
+        .await
+        .expect("exits")
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("tool call") && stderr.contains("get_myself"),
+        "one log line per call: {stderr}"
+    );
+    assert!(
+        !stderr.contains(&sandbox.api_key()),
+        "the API key leaked into the log: {stderr}"
+    );
+}
+
+#[tokio::test]
+async fn missing_credentials_exit_with_one_clear_message() {
+    let output = command(&[]).stdin(Stdio::null()).output().await.unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("BACKLOG_DOMAIN") && stderr.contains("--sandbox"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+/// Starts `backlog-mcp --transport http --http-port 0 …` and reads the endpoint from its log.
+async fn start_http(args: &[&str]) -> (Child, String, tokio::task::JoinHandle<String>) {
+    let mut all = vec!["--transport", "http", "--http-port", "0"];
+    all.extend_from_slice(args);
+    let mut child = command(&all).spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(line) = stderr.next_line().await.unwrap() {
+            if let Some(rest) = line.split("MCP endpoint: ").nth(1) {
+                return rest.trim().to_owned();
+            }
+        }
+        panic!("the server exited before listening");
+    })
+    .await
+    .expect("server listens in time");
+    let rest = tokio::spawn(async move {
+        let mut text = String::new();
+        while let Ok(Some(line)) = stderr.next_line().await {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    });
+    (child, url, rest)
+}
+
+#[tokio::test]
+async fn sandbox_flag_over_http_then_sigterm() {
+    let (mut child, url, log) = start_http(&["--sandbox"]).await;
+    let client = McpClient::connect(&url, Protocol::V2025_11_25).await;
+    let projects = client.call("get_project_list", json!({})).await.json();
+    assert!(projects.as_array().unwrap().len() >= 3);
+
+    let pid = child.id().expect("running").to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops on SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    let log = log.await.unwrap();
+    assert!(log.contains("shutting down"), "{log}");
+}
