@@ -1,15 +1,34 @@
 //! Parses `#[backlog_tool(...)]` and its async fn into the IR.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::Span;
+use quote::ToTokens as _;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
-use syn::{Expr, ExprLit, ExprUnary, Lit, LitStr, UnOp};
+use syn::{Expr, ExprLit, ExprUnary, Lit, UnOp};
 
 use crate::ast::{AnnotationOverrides, Literal, Origin, Param, Spanned, Tool};
 use crate::errors::Errors;
 
-/// The attribute's arguments and the fn's doc comment, as one [`Tool`].
-pub fn parse(args: proc_macro2::TokenStream, item: &syn::ItemFn, errors: &mut Errors) -> Tool {
+const TOOL_KEYS: &str = "name, toolset, title, method, path, param(...), read_only_hint, \
+                         destructive_hint, idempotent_hint or open_world_hint";
+const PARAM_KEYS: &str = "name, type, rust_type, required, description, location, source_of, \
+                          format, min, max, values, default or clear_when_empty";
+
+/// Mistakes found while parsing, reported once the tool's (and the parameter's)
+/// name is known, whichever order the keys come in.
+type Problems = Vec<(Span, String)>;
+
+/// The attribute's arguments and the fn's doc comment, as one [`Tool`]. Returns
+/// `None` when the attribute itself is malformed: the validator's findings on a
+/// half-parsed declaration ("missing `type`" after a misspelt `typ`) would only
+/// repeat the parse errors.
+pub fn parse(
+    args: proc_macro2::TokenStream,
+    item: &syn::ItemFn,
+    errors: &mut Errors,
+) -> Option<Tool> {
     let mut tool = Tool {
         origin: Origin::Fn {
             ident: item.sig.ident.clone(),
@@ -24,39 +43,79 @@ pub fn parse(args: proc_macro2::TokenStream, item: &syn::ItemFn, errors: &mut Er
         annotations: AnnotationOverrides::default(),
         span: item.sig.ident.span(),
     };
+    let mut problems = Problems::new();
+    let mut seen = BTreeSet::new();
     let parser = syn::meta::parser(|meta| {
-        let key = meta
-            .path
-            .get_ident()
-            .map(|i| i.to_string())
-            .unwrap_or_default();
+        let key = key(&meta);
+        if key != "param" && !seen.insert(key.clone()) {
+            problems.push((meta.path.span(), format!("`{key}` is given twice")));
+        }
+        let problems = &mut problems;
         match key.as_str() {
-            "name" => tool.name = string(&meta)?,
-            "toolset" => tool.toolset = string(&meta)?,
-            "title" => tool.title = string(&meta)?,
-            "method" => tool.method = string(&meta)?,
-            "path" => tool.path = string(&meta)?,
-            "read_only_hint" => tool.annotations.read_only = Some(boolean(&meta)?),
-            "destructive_hint" => tool.annotations.destructive = Some(boolean(&meta)?),
-            "idempotent_hint" => tool.annotations.idempotent = Some(boolean(&meta)?),
-            "open_world_hint" => tool.annotations.open_world = Some(boolean(&meta)?),
-            "param" => tool.params.push(param(&meta)?),
+            "name" => set(&mut tool.name, string(&meta, &key, problems)?),
+            "toolset" => set(&mut tool.toolset, string(&meta, &key, problems)?),
+            "title" => set(&mut tool.title, string(&meta, &key, problems)?),
+            "method" => set(&mut tool.method, string(&meta, &key, problems)?),
+            "path" => set(&mut tool.path, string(&meta, &key, problems)?),
+            "read_only_hint" => tool.annotations.read_only = boolean(&meta, &key, problems)?,
+            "destructive_hint" => tool.annotations.destructive = boolean(&meta, &key, problems)?,
+            "idempotent_hint" => tool.annotations.idempotent = boolean(&meta, &key, problems)?,
+            "open_world_hint" => tool.annotations.open_world = boolean(&meta, &key, problems)?,
+            "param" if meta.input.peek(syn::token::Paren) => {
+                tool.params.push(param(&meta, problems)?);
+            }
+            "param" => {
+                problems.push((
+                    meta.path.span(),
+                    "a parameter is written param(name = \"...\", type = \"...\", description = \"...\")"
+                        .to_owned(),
+                ));
+                skip(&meta)?;
+            }
+            "description" => {
+                problems.push((
+                    meta.path.span(),
+                    "a fn's description is its /// doc comment, not a `description` key".to_owned(),
+                ));
+                skip(&meta)?;
+            }
             _ => {
-                return Err(meta.error(format!(
-                    "unknown key `{key}` in #[backlog_tool]; expected name, toolset, title, method, path, \
-                     param(...), read_only_hint, destructive_hint, idempotent_hint or open_world_hint"
-                )));
+                problems.push((
+                    meta.path.span(),
+                    format!("unknown key `{key}` in #[backlog_tool]; expected {TOOL_KEYS}"),
+                ));
+                skip(&meta)?;
             }
         }
         Ok(())
     });
-    if let Err(error) = syn::parse::Parser::parse2(parser, args) {
+    let syntax = syn::parse::Parser::parse2(parser, args).err();
+    let name = if tool.name.value.is_empty() {
+        "<unnamed>"
+    } else {
+        &tool.name.value
+    };
+    let failed = syntax.is_some() || !problems.is_empty();
+    for (span, message) in problems {
+        errors.at(span, format!("tool {name:?}: {message}"));
+    }
+    if let Some(error) = syntax {
         errors.push(error);
     }
-    tool
+    // Not a parse failure: the declaration itself can still be checked.
+    if item.sig.asyncness.is_none() {
+        errors.at(
+            item.sig.fn_token.span,
+            format!(
+                "tool {name:?}: #[backlog_tool] goes on an async fn: `async fn {}`",
+                item.sig.ident
+            ),
+        );
+    }
+    (!failed).then_some(tool)
 }
 
-fn param(meta: &ParseNestedMeta) -> syn::Result<Param> {
+fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Param> {
     let mut param = Param {
         name: Spanned::new(String::new(), meta.path.span()),
         ty: Spanned::new(String::new(), meta.path.span()),
@@ -73,101 +132,215 @@ fn param(meta: &ParseNestedMeta) -> syn::Result<Param> {
         clear_when_empty: false,
         span: meta.path.span(),
     };
-    meta.parse_nested_meta(|meta| {
-        let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+    let mut problems = Problems::new();
+    let mut seen = BTreeSet::new();
+    let result = meta.parse_nested_meta(|meta| {
+        let key = key(&meta);
+        if !seen.insert(key.clone()) {
+            problems.push((meta.path.span(), format!("`{key}` is given twice")));
+        }
+        let problems = &mut problems;
         match key.as_str() {
-            "name" => param.name = string(&meta)?,
-            "type" => param.ty = string(&meta)?,
+            "name" => set(&mut param.name, string(&meta, &key, problems)?),
+            "type" => set(&mut param.ty, string(&meta, &key, problems)?),
             "rust_type" => {
-                let text = string(&meta)?;
-                let ty = syn::parse_str::<syn::Type>(&text.value)
-                    .map_err(|e| syn::Error::new(text.span, format!("rust_type is not a Rust type: {e}")))?;
-                param.rust_type = Some(Spanned::new(ty, text.span));
-            }
-            "required" => param.required = flag(&meta)?,
-            "clear_when_empty" => param.clear_when_empty = flag(&meta)?,
-            "description" => param.description = string(&meta)?,
-            "location" => param.location = Some(string(&meta)?),
-            "source_of" => param.source_of = Some(string(&meta)?),
-            "format" => param.format = Some(string(&meta)?),
-            "min" => param.min = Some(integer(&meta)?),
-            "max" => param.max = Some(integer(&meta)?),
-            "values" => {
-                let array: syn::ExprArray = meta.value()?.parse()?;
-                let mut values = Vec::new();
-                for element in &array.elems {
-                    match element {
-                        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => values.push(s.value()),
-                        other => return Err(syn::Error::new(other.span(), "enum values are strings")),
+                if let Some(text) = string(&meta, &key, problems)? {
+                    match syn::parse_str::<syn::Type>(&text.value) {
+                        Ok(ty) => param.rust_type = Some(Spanned::new(ty, text.span)),
+                        Err(e) => problems.push((
+                            text.span,
+                            format!("rust_type {:?} is not a Rust type: {e}", text.value),
+                        )),
                     }
                 }
-                param.values = Some(Spanned::new(values, array.span()));
             }
+            "required" => param.required = flag(&meta, &key, problems)?,
+            "clear_when_empty" => param.clear_when_empty = flag(&meta, &key, problems)?,
+            "description" => set(&mut param.description, string(&meta, &key, problems)?),
+            "location" => param.location = string(&meta, &key, problems)?,
+            "source_of" => param.source_of = string(&meta, &key, problems)?,
+            "format" => param.format = string(&meta, &key, problems)?,
+            "min" => param.min = integer(&meta, &key, problems)?,
+            "max" => param.max = integer(&meta, &key, problems)?,
+            "values" => param.values = values(&meta, problems)?,
             "default" => {
-                let expr: Expr = meta.value()?.parse()?;
-                param.default = Some(Spanned::new(literal(&expr)?, expr.span()));
+                let expr = value(&meta)?;
+                match literal(&expr) {
+                    Some(value) => param.default = Some(Spanned::new(value, expr.span())),
+                    None => problems.push((
+                        expr.span(),
+                        "`default` is a string, number or boolean literal".to_owned(),
+                    )),
+                }
             }
             _ => {
-                return Err(meta.error(format!(
-                    "unknown key `{key}` in param(...); expected name, type, rust_type, required, description, \
-                     location, source_of, format, min, max, values, default or clear_when_empty"
-                )));
+                problems.push((
+                    meta.path.span(),
+                    format!("unknown key `{key}` in param(...); expected {PARAM_KEYS}"),
+                ));
+                skip(&meta)?;
             }
         }
         Ok(())
-    })?;
-    Ok(param)
+    });
+    let label = if param.name.value.is_empty() {
+        "<unnamed>"
+    } else {
+        &param.name.value
+    };
+    for (span, message) in problems {
+        tool_problems.push((span, format!("parameter {label:?}: {message}")));
+    }
+    result.map(|()| param)
 }
 
-fn string(meta: &ParseNestedMeta) -> syn::Result<Spanned<String>> {
-    let lit: LitStr = meta.value()?.parse()?;
-    Ok(Spanned::new(lit.value(), lit.span()))
+/// The key as written (`foo::bar` too, to be reported as unknown).
+fn key(meta: &ParseNestedMeta) -> String {
+    match meta.path.get_ident() {
+        Some(ident) => ident.to_string(),
+        None => meta.path.to_token_stream().to_string().replace(' ', ""),
+    }
 }
 
-fn boolean(meta: &ParseNestedMeta) -> syn::Result<bool> {
-    let lit: syn::LitBool = meta.value()?.parse()?;
-    Ok(lit.value)
+fn set<T>(field: &mut Spanned<T>, parsed: Option<Spanned<T>>) {
+    if let Some(parsed) = parsed {
+        *field = parsed;
+    }
+}
+
+/// The expression after `key =`. Values are parsed as expressions and their
+/// kind checked afterwards, so that a wrong kind is one error, not the end of parsing.
+fn value(meta: &ParseNestedMeta) -> syn::Result<Expr> {
+    meta.value()?.parse()
+}
+
+/// Consumes the value of a key that is reported, whatever its form.
+fn skip(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        value(meta)?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.input.parse::<proc_macro2::Group>()?;
+    }
+    Ok(())
+}
+
+fn string(
+    meta: &ParseNestedMeta,
+    key: &str,
+    problems: &mut Problems,
+) -> syn::Result<Option<Spanned<String>>> {
+    let expr = value(meta)?;
+    match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Ok(Some(Spanned::new(s.value(), s.span()))),
+        other => {
+            problems.push((
+                other.span(),
+                format!("`{key}` is a string literal: {key} = \"...\""),
+            ));
+            Ok(None)
+        }
+    }
+}
+
+fn boolean(
+    meta: &ParseNestedMeta,
+    key: &str,
+    problems: &mut Problems,
+) -> syn::Result<Option<bool>> {
+    let expr = value(meta)?;
+    match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(b), ..
+        }) => Ok(Some(b.value)),
+        other => {
+            problems.push((
+                other.span(),
+                format!("`{key}` is true or false: {key} = true"),
+            ));
+            Ok(None)
+        }
+    }
 }
 
 /// `required` alone, or `required = true/false`.
-fn flag(meta: &ParseNestedMeta) -> syn::Result<bool> {
+fn flag(meta: &ParseNestedMeta, key: &str, problems: &mut Problems) -> syn::Result<bool> {
     if meta.input.peek(syn::Token![=]) {
-        boolean(meta)
+        Ok(boolean(meta, key, problems)?.unwrap_or(false))
     } else {
         Ok(true)
     }
 }
 
-fn integer(meta: &ParseNestedMeta) -> syn::Result<Spanned<i64>> {
-    let expr: Expr = meta.value()?.parse()?;
-    match literal(&expr)? {
-        Literal::Int(value) => Ok(Spanned::new(value, expr.span())),
-        _ => Err(syn::Error::new(expr.span(), "expected an integer")),
+fn integer(
+    meta: &ParseNestedMeta,
+    key: &str,
+    problems: &mut Problems,
+) -> syn::Result<Option<Spanned<i64>>> {
+    let expr = value(meta)?;
+    match literal(&expr) {
+        Some(Literal::Int(value)) => Ok(Some(Spanned::new(value, expr.span()))),
+        _ => {
+            problems.push((
+                expr.span(),
+                format!("`{key}` is an integer literal: {key} = 1"),
+            ));
+            Ok(None)
+        }
     }
 }
 
-fn literal(expr: &Expr) -> syn::Result<Literal> {
+fn values(
+    meta: &ParseNestedMeta,
+    problems: &mut Problems,
+) -> syn::Result<Option<Spanned<Vec<String>>>> {
+    let expr = value(meta)?;
+    let Expr::Array(array) = &expr else {
+        problems.push((
+            expr.span(),
+            "`values` is an array of strings: values = [\"asc\", \"desc\"]".to_owned(),
+        ));
+        return Ok(None);
+    };
+    let mut values = Vec::new();
+    for element in &array.elems {
+        match element {
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }) => values.push(s.value()),
+            other => {
+                problems.push((
+                    other.span(),
+                    "`values` is an array of strings: values = [\"asc\", \"desc\"]".to_owned(),
+                ));
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(Spanned::new(values, array.span())))
+}
+
+/// A string, number or boolean literal, or a negative number.
+fn literal(expr: &Expr) -> Option<Literal> {
     match expr {
         Expr::Lit(ExprLit { lit, .. }) => match lit {
-            Lit::Str(s) => Ok(Literal::Str(s.value())),
-            Lit::Int(i) => Ok(Literal::Int(i.base10_parse()?)),
-            Lit::Float(f) => Ok(Literal::Float(f.base10_parse()?)),
-            Lit::Bool(b) => Ok(Literal::Bool(b.value)),
-            _ => Err(syn::Error::new(
-                lit.span(),
-                "expected a string, number or boolean",
-            )),
+            Lit::Str(s) => Some(Literal::Str(s.value())),
+            Lit::Int(i) => i.base10_parse().ok().map(Literal::Int),
+            Lit::Float(f) => f.base10_parse().ok().map(Literal::Float),
+            Lit::Bool(b) => Some(Literal::Bool(b.value)),
+            _ => None,
         },
         Expr::Unary(ExprUnary {
             op: UnOp::Neg(_),
             expr,
             ..
         }) => match literal(expr)? {
-            Literal::Int(i) => Ok(Literal::Int(-i)),
-            Literal::Float(f) => Ok(Literal::Float(-f)),
-            _ => Err(syn::Error::new(expr.span(), "only numbers can be negative")),
+            Literal::Int(i) => Some(Literal::Int(-i)),
+            Literal::Float(f) => Some(Literal::Float(-f)),
+            _ => None,
         },
-        other => Err(syn::Error::new(other.span(), "expected a literal")),
+        _ => None,
     }
 }
 

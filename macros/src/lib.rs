@@ -33,6 +33,15 @@ pub fn backlog_tool(args: TokenStream, item: TokenStream) -> TokenStream {
     let function = match syn::parse::<syn::ItemFn>(item) {
         Ok(function) => function,
         Err(error) => {
+            // An item that is not a fn gets the rule; a fn syn cannot parse, syn's own error.
+            let error = match syn::parse2::<syn::Item>(item_tokens.clone()) {
+                Ok(_) => syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    "#[backlog_tool] goes on an async fn \
+                     (its /// doc comment is the tool description)",
+                ),
+                Err(_) => error,
+            };
             let mut errors = error.to_compile_error();
             errors.extend(item_tokens);
             return errors.into();
@@ -40,27 +49,15 @@ pub fn backlog_tool(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut errors = Errors::default();
     let tool = attr::parse(args.into(), &function, &mut errors);
-    if function.sig.asyncness.is_none() {
-        errors.at(
-            function.sig.fn_token.span,
-            format!(
-                "tool {:?}: #[backlog_tool] goes on an async fn",
-                tool.name.value
-            ),
-        );
-    }
     let context = match toml_file::find_above_caller() {
         Some(path) => match toml_file::read(&path, "tools.toml") {
-            Ok(file) => valid::Context {
+            Ok(file) => Some(valid::Context {
                 toolsets: file.toolsets,
                 toml_tool_names: file.tools.iter().map(|t| t.name().to_owned()).collect(),
-            },
+            }),
             Err(message) => {
                 errors.at(proc_macro2::Span::call_site(), message);
-                valid::Context {
-                    toolsets: Vec::new(),
-                    toml_tool_names: Default::default(),
-                }
+                None
             }
         },
         None => {
@@ -68,13 +65,15 @@ pub fn backlog_tool(args: TokenStream, item: TokenStream) -> TokenStream {
                 proc_macro2::Span::call_site(),
                 "no tools.toml above this file: #[backlog_tool] takes its toolsets from the workspace's tools.toml",
             );
-            valid::Context {
-                toolsets: Vec::new(),
-                toml_tool_names: Default::default(),
-            }
+            None
         }
     };
-    let checked = valid::validate(vec![tool], &context, &mut errors);
+    // A malformed attribute or an unreadable tools.toml is reported alone:
+    // checking what could be read would only add secondary errors.
+    let checked = match (tool, context) {
+        (Some(tool), Some(context)) => valid::validate(vec![tool], &context, &mut errors),
+        _ => Vec::new(),
+    };
     if !errors.is_empty() {
         // The fn is dropped: it names `<tool>::Args`, which is not generated.
         return errors.into_compile_errors().into();
@@ -95,7 +94,13 @@ pub fn backlog_tool(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn tools_toml(input: TokenStream) -> TokenStream {
     let literal = match syn::parse::<syn::LitStr>(input) {
         Ok(literal) => literal,
-        Err(error) => return error.to_compile_error().into(),
+        Err(error) => {
+            let message = "tools_toml! takes the path of a TOML file, relative to this file: \
+                           tools_toml!(\"tools.toml\")";
+            return syn::Error::new(error.span(), message)
+                .to_compile_error()
+                .into();
+        }
     };
     let relative = literal.value();
     let shown = std::path::Path::new(&relative)
@@ -113,22 +118,20 @@ pub fn tools_toml(input: TokenStream) -> TokenStream {
         Err(message) => return fail(message),
     };
     let toolsets = file.toolsets.clone();
-    let tools = match toml_file::tools(file, &shown) {
-        Ok(tools) => tools,
-        Err(message) => return fail(message),
-    };
     let mut errors = Errors::default();
+    let tools = toml_file::tools(file, &shown, literal.span(), &mut errors);
     let context = valid::Context {
         toolsets: toolsets.clone(),
         toml_tool_names: Default::default(),
     };
+    // The tools that pass are expanded even when others fail, and TOOLSETS
+    // always is: code that uses them gets no secondary errors.
     let checked = valid::validate(tools, &context, &mut errors);
-    if !errors.is_empty() {
-        return errors.into_compile_errors().into();
-    }
+    let errors = errors.into_compile_errors();
     let expanded = checked.iter().map(expand::tool);
     let tracked = path.to_string_lossy().into_owned();
     quote::quote! {
+        #errors
         // Rebuild when the file changes.
         const _: &[u8] = include_bytes!(#tracked);
         /// The toolsets of the declaration file, in its order.

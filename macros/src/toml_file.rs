@@ -7,6 +7,7 @@ use proc_macro2::Span;
 use serde::Deserialize;
 
 use crate::ast::{AnnotationOverrides, Literal, Origin, Param, Spanned, Tool};
+use crate::errors::Errors;
 
 /// The whole file.
 #[derive(Deserialize)]
@@ -66,53 +67,68 @@ struct TomlParam {
     clear_when_empty: bool,
 }
 
-/// Reads and parses `path`; `shown` is the name used in error messages.
+/// Reads and parses `path`; `shown` is the name used in error messages (never
+/// the absolute path, which differs between checkouts).
 pub fn read(path: &Path, shown: &str) -> Result<File, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{shown}: cannot read {}: {e}", path.display()))?;
-    toml::from_str(&text).map_err(|e| format!("{shown}: {e}"))
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read the file: {e}"))?;
+    toml::from_str(&text).map_err(|e| format!("{shown}: {}", e.to_string().trim_end()))
 }
 
 /// The IR of every tool of the file. Tokens have no place in a TOML file, so
-/// everything is reported at the macro call.
-pub fn tools(file: File, shown: &str) -> Result<Vec<Tool>, String> {
-    let span = Span::call_site();
+/// everything is reported at `span`, the file name in the macro call. A tool
+/// with a value that cannot go in the IR is reported here and left out, so
+/// that the validator does not report it again as missing.
+pub fn tools(file: File, shown: &str, span: Span, errors: &mut Errors) -> Vec<Tool> {
     let at = |value: String| Spanned::new(value, span);
     let mut tools = Vec::new();
     for tool in file.tools {
+        let mut complete = true;
         let mut params = Vec::new();
         for p in tool.params {
-            let rust_type = match p.rust_type {
-                Some(text) => Some(Spanned::new(
-                    syn::parse_str::<syn::Type>(&text).map_err(|e| {
-                        format!(
-                            "{shown}: tool {:?}: parameter {:?}: rust_type is not a Rust type: {e}",
-                            tool.name, p.name
-                        )
-                    })?,
+            let mut report = |message: String| {
+                let name = if tool.name.is_empty() {
+                    "<unnamed>"
+                } else {
+                    &tool.name
+                };
+                let param = if p.name.is_empty() {
+                    "<unnamed>"
+                } else {
+                    &p.name
+                };
+                errors.at(
                     span,
-                )),
+                    format!("{shown}: tool {name:?}: parameter {param:?}: {message}"),
+                );
+                complete = false;
+            };
+            let rust_type = match &p.rust_type {
+                Some(text) => match syn::parse_str::<syn::Type>(text) {
+                    Ok(ty) => Some(Spanned::new(ty, span)),
+                    Err(e) => {
+                        report(format!("rust_type {text:?} is not a Rust type: {e}"));
+                        None
+                    }
+                },
                 None => None,
             };
-            let default = match p.default {
+            let default = match &p.default {
                 None => None,
-                Some(value) => Some(Spanned::new(
-                    match value {
-                        toml::Value::String(s) => Literal::Str(s),
-                        toml::Value::Integer(i) => Literal::Int(i),
-                        toml::Value::Float(f) => Literal::Float(f),
-                        toml::Value::Boolean(b) => Literal::Bool(b),
-                        other => {
-                            return Err(format!(
-                                "{shown}: tool {:?}: parameter {:?}: a default is a string, number or boolean, not {}",
-                                tool.name,
-                                p.name,
-                                other.type_str()
-                            ));
-                        }
-                    },
-                    span,
-                )),
+                Some(value) => match value {
+                    toml::Value::String(s) => Some(Literal::Str(s.clone())),
+                    toml::Value::Integer(i) => Some(Literal::Int(*i)),
+                    toml::Value::Float(f) => Some(Literal::Float(*f)),
+                    toml::Value::Boolean(b) => Some(Literal::Bool(*b)),
+                    other => {
+                        report(format!(
+                            "`default` is a string, number or boolean, not {}",
+                            other.type_str()
+                        ));
+                        None
+                    }
+                }
+                .map(|literal| Spanned::new(literal, span)),
             };
             params.push(Param {
                 name: at(p.name),
@@ -130,6 +146,9 @@ pub fn tools(file: File, shown: &str) -> Result<Vec<Tool>, String> {
                 clear_when_empty: p.clear_when_empty,
                 span,
             });
+        }
+        if !complete {
+            continue;
         }
         tools.push(Tool {
             origin: Origin::Toml {
@@ -151,7 +170,7 @@ pub fn tools(file: File, shown: &str) -> Result<Vec<Tool>, String> {
             span,
         });
     }
-    Ok(tools)
+    tools
 }
 
 /// The file a macro call refers to: relative to the file holding the call

@@ -60,7 +60,11 @@ pub fn validate(tools: Vec<Tool>, context: &Context, errors: &mut Errors) -> Vec
             failed: false,
         };
         if !tool.name.value.is_empty() && !seen.insert(tool.name.value.clone()) {
-            report.at(tool.name.span, "is declared twice (tool names are unique)");
+            report.at(
+                tool.name.span,
+                "is declared twice; tool names are unique: \
+                 rename or remove one of the [[tools]] entries",
+            );
         }
         let (params, segments) = check_tool(&tool, context, &mut report);
         if !report.failed {
@@ -104,47 +108,81 @@ fn check_tool(
     let is_fn = matches!(tool.origin, Origin::Fn { .. });
     let name = &tool.name.value;
     if name.is_empty() {
-        report.at(tool.span, "missing `name`");
+        report.at(
+            tool.span,
+            "missing `name`: add name = \"...\", the snake_case tool name",
+        );
     } else if !is_snake_case(name) {
-        report.at(tool.name.span, "a tool name is snake_case: lowercase letters, digits and underscores, starting with a letter");
+        report.at(
+            tool.name.span,
+            "a tool name is snake_case: lowercase letters, digits and underscores, \
+             starting with a letter",
+        );
+    } else if ast::is_keyword(name) {
+        report.at(
+            tool.name.span,
+            "a Rust keyword cannot name a tool (it names the generated module); choose another name",
+        );
     }
     if is_fn && context.toml_tool_names.contains(name) {
         report.at(
             tool.name.span,
-            "is declared twice: in tools.toml and on this fn",
+            "is already declared in tools.toml; tool names are unique: \
+             rename this one or remove the tools.toml entry",
         );
     }
     if tool.toolset.value.is_empty() {
-        report.at(tool.span, "missing `toolset`");
+        report.at(
+            tool.span,
+            format!(
+                "missing `toolset`: add toolset = \"...\", one of {}",
+                context.toolsets.join(", ")
+            ),
+        );
     } else if !context.toolsets.contains(&tool.toolset.value) {
+        let file = match &tool.origin {
+            Origin::Toml { file } => file.as_str(),
+            Origin::Fn { .. } => "tools.toml",
+        };
         report.at(
             tool.toolset.span,
             format!(
-                "unknown toolset {:?}; the toolsets of tools.toml are: {}",
+                "unknown toolset {:?}; use one of {} (a new toolset is added to `toolsets` \
+                 in {file} and as a cargo feature of the server crate)",
                 tool.toolset.value,
                 context.toolsets.join(", ")
             ),
         );
     }
     if tool.title.value.trim().is_empty() {
-        report.at(tool.span, "missing `title`");
+        report.at(
+            tool.span,
+            "missing `title`: add title = \"...\", a short human-readable name",
+        );
     }
     if tool.description.value.trim().is_empty() {
         let hint = if is_fn {
             "missing description: add a /// doc comment to the fn"
         } else {
-            "missing `description`"
+            "missing `description`: add description = \"...\", \
+             what the tool does (the model reads it)"
         };
         report.at(tool.description.span, hint);
     }
     let method = tool.method.value.as_str();
     if method.is_empty() {
-        report.at(tool.span, "missing `method`");
+        report.at(
+            tool.span,
+            format!(
+                "missing `method`: add method = \"...\", one of {}",
+                METHODS.join(", ")
+            ),
+        );
     } else if !METHODS.contains(&method) {
         report.at(
             tool.method.span,
             format!(
-                "unknown method {method:?}; expected one of {}",
+                "unknown method {method:?}; expected one of {} (in capitals)",
                 METHODS.join(", ")
             ),
         );
@@ -153,7 +191,8 @@ fn check_tool(
     if path.is_empty() {
         report.at(
             tool.span,
-            "missing `path` (relative to /api/v2, e.g. \"issues/{issueIdOrKey}\")",
+            "missing `path`: add path = \"...\", \
+             relative to /api/v2, e.g. \"issues/{issueIdOrKey}\"",
         );
     } else if path.starts_with('/')
         || path.ends_with('/')
@@ -181,13 +220,23 @@ fn check_tool(
     let placeholders = ast::placeholders(path);
 
     let mut params = Vec::new();
-    let mut names: HashMap<&str, ()> = HashMap::new();
+    // Parameters become fields named in snake_case: `issueId` and `issue_id` would collide.
+    let mut fields: HashMap<String, &str> = HashMap::new();
     for param in &tool.params {
-        if !param.name.value.is_empty() && names.insert(&param.name.value, ()).is_some() {
-            report.at(
-                param.name.span,
-                format!("parameter {:?} is declared twice", param.name.value),
-            );
+        let field = ast::snake_case(&param.name.value);
+        if param.name.value.is_empty() {
+        } else if let Some(first) = fields.get(&field) {
+            let message = if *first == param.name.value {
+                format!("parameter {first:?} is declared twice; rename or remove one")
+            } else {
+                format!(
+                    "parameters {first:?} and {:?} are both the field `{field}` of the generated Args; rename one",
+                    param.name.value
+                )
+            };
+            report.at(param.name.span, message);
+        } else {
+            fields.insert(field, &param.name.value);
         }
         params.push(check_param(param, is_fn, method, &placeholders, report));
     }
@@ -221,7 +270,13 @@ fn check_tool(
                         ),
                     );
                 } else if !direct.is_empty() && !sources.is_empty() {
-                    report.at(tool.path.span, format!("path parameter {{{placeholder}}} has both a parameter of that name and source_of parameters"));
+                    report.at(
+                        tool.path.span,
+                        format!(
+                            "path parameter {{{placeholder}}} has both a parameter of that name \
+                             and source_of parameters; keep one or the other"
+                        ),
+                    );
                 }
                 segments.push(Segment::Placeholder {
                     name: placeholder.to_owned(),
@@ -249,7 +304,18 @@ fn check_param(
     };
     let mut at = |span, message: String| report.at(span, format!("parameter {label:?}: {message}"));
     if name.is_empty() {
-        at(param.span, "missing `name`".to_owned());
+        at(
+            param.span,
+            "missing `name`: add name = \"...\", Backlog's wire name".to_owned(),
+        );
+    } else if matches!(
+        ast::snake_case(name).as_str(),
+        "self" | "super" | "crate" | "args"
+    ) {
+        at(
+            param.name.span,
+            "this name is reserved in the generated code (self, super, crate, args)".to_owned(),
+        );
     } else if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
@@ -260,12 +326,20 @@ fn check_param(
         );
     }
     if param.description.value.trim().is_empty() {
-        at(param.span, "missing `description`".to_owned());
+        at(
+            param.span,
+            "missing `description`: add description = \"...\" (the model reads it)".to_owned(),
+        );
     }
 
     let wire = if let Some(rust_type) = &param.rust_type {
         if !is_fn {
-            at(rust_type.span, "rust_type is only for #[backlog_tool] fn declarations, whose body encodes the value".to_owned());
+            at(
+                rust_type.span,
+                "rust_type is only for #[backlog_tool] fn declarations, whose body encodes \
+                 the value; give a `type` here, or declare the tool as a fn"
+                    .to_owned(),
+            );
         }
         if !param.ty.value.is_empty() {
             at(
@@ -275,7 +349,10 @@ fn check_param(
         }
         None
     } else if param.ty.value.is_empty() {
-        at(param.span, format!("missing `type` ({TYPE_NAMES})"));
+        at(
+            param.span,
+            format!("missing `type`: add type = \"...\", one of {TYPE_NAMES}"),
+        );
         None
     } else {
         match WireType::parse(&param.ty.value) {
@@ -296,17 +373,25 @@ fn check_param(
             Some(values) if !is_enum => {
                 at(values.span, "`values` is only for type enum".to_owned())
             }
-            Some(values) if values.value.is_empty() => {
-                at(values.span, "an enum needs at least one value".to_owned())
-            }
-            None if is_enum => at(param.ty.span, "an enum needs `values`".to_owned()),
+            Some(values) if values.value.is_empty() => at(
+                values.span,
+                "an enum needs at least one of its `values`".to_owned(),
+            ),
+            None if is_enum => at(
+                param.ty.span,
+                "an enum needs `values`, e.g. values = [\"asc\", \"desc\"]".to_owned(),
+            ),
             _ => {}
         }
         if let Some(format) = &param.format {
             if wire.scalar != Scalar::String {
                 at(
                     format.span,
-                    "`format` is only for string parameters".to_owned(),
+                    format!(
+                        "`format` is only for string parameters, not {}; \
+                         remove it or change the type",
+                        param.ty.value
+                    ),
                 );
             } else if !FORMATS.iter().any(|(n, _)| *n == format.value) {
                 let known: Vec<&str> = FORMATS.iter().map(|(n, _)| *n).collect();
@@ -324,7 +409,11 @@ fn check_param(
             if wire.scalar != Scalar::Integer || wire.array {
                 at(
                     bound.span,
-                    "`min`/`max` are only for integer parameters".to_owned(),
+                    format!(
+                        "`min`/`max` are only for integer parameters, not {}; \
+                         remove it or change the type",
+                        param.ty.value
+                    ),
                 );
             }
         }
@@ -342,8 +431,9 @@ fn check_param(
         if let Some(default) = &param.default {
             let fits = match (&default.value, wire.scalar, wire.array) {
                 (_, _, true) => false,
+                // Without values, the enum is already reported.
                 (Literal::Str(s), Scalar::Enum, _) => {
-                    param.values.as_ref().is_some_and(|v| v.value.contains(s))
+                    param.values.as_ref().is_none_or(|v| v.value.contains(s))
                 }
                 (Literal::Str(s), Scalar::Date, _) => s.len() == 10,
                 (Literal::Str(_), Scalar::String, _) => true,
@@ -353,26 +443,42 @@ fn check_param(
                 _ => false,
             };
             if !fits {
-                at(
-                    default.span,
-                    format!(
-                        "default {:?} does not fit type {}",
-                        default.value, param.ty.value
-                    ),
-                );
+                let shown = show(&default.value);
+                let message = match wire.scalar {
+                    Scalar::Enum if !wire.array => {
+                        format!("default {shown} is not one of the enum's `values`")
+                    }
+                    Scalar::Date if !wire.array => {
+                        format!("default {shown} is not a date (\"yyyy-MM-dd\")")
+                    }
+                    _ => format!("default {shown} does not fit type {}", param.ty.value),
+                };
+                at(default.span, message);
             }
             if param.required {
                 at(
                     default.span,
-                    "a required parameter cannot have a default".to_owned(),
+                    "a required parameter cannot have a default (the caller always gives it); \
+                     remove one of them"
+                        .to_owned(),
                 );
             }
         }
-    } else if param.default.is_some() || param.values.is_some() || param.format.is_some() {
-        at(
-            param.span,
-            "default, values and format need a wire `type`".to_owned(),
-        );
+    } else if param.rust_type.is_some() {
+        let spans = [
+            param.default.as_ref().map(|d| ("default", d.span)),
+            param.values.as_ref().map(|v| ("values", v.span)),
+            param.format.as_ref().map(|f| ("format", f.span)),
+        ];
+        for (key, span) in spans.into_iter().flatten() {
+            at(
+                span,
+                format!(
+                    "`{key}` is for a parameter with a `type`, not a rust_type (the fn body \
+                     encodes the value); remove it"
+                ),
+            );
+        }
     }
 
     let is_placeholder = placeholders.contains(&name.as_str());
@@ -386,16 +492,30 @@ fn check_param(
             if !placeholders.contains(&target) {
                 at(
                     param.source_of.as_ref().map_or(param.span, |s| s.span),
-                    format!("source_of {target:?} is not a placeholder of the path"),
+                    format!(
+                        "source_of {target:?} is not a placeholder of the path; \
+                         its placeholders are: {}",
+                        if placeholders.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            placeholders.join(", ")
+                        }
+                    ),
                 );
             }
             if param.required {
-                at(param.span, "a source_of parameter is optional (any one of the sources fills the placeholder)".to_owned());
+                at(
+                    param.name.span,
+                    "a source_of parameter is optional (any one of the sources fills the \
+                     placeholder); remove `required`"
+                        .to_owned(),
+                );
             }
             if param.location.is_some() {
                 at(
-                    param.span,
-                    "a source_of parameter has no `location`".to_owned(),
+                    param.location.as_ref().map_or(param.span, |l| l.span),
+                    "a source_of parameter has no `location` (it fills the path); remove it"
+                        .to_owned(),
                 );
             }
             if wire
@@ -403,16 +523,17 @@ fn check_param(
             {
                 at(
                     param.ty.span,
-                    "a source_of parameter is a string or an integer".to_owned(),
+                    "a source_of parameter is a string or an integer; change its type".to_owned(),
                 );
             }
             Location::Source
         }
-        _ if wire.is_none() => {
+        _ if param.rust_type.is_some() => {
             if param.location.is_some() {
                 at(
-                    param.span,
-                    "a rust_type parameter has no `location`: the fn body encodes it".to_owned(),
+                    param.location.as_ref().map_or(param.span, |l| l.span),
+                    "a rust_type parameter has no `location` (the fn body encodes it); remove it"
+                        .to_owned(),
                 );
             }
             Location::Body
@@ -420,8 +541,15 @@ fn check_param(
         Some("path") | None if is_placeholder => {
             if !param.required {
                 at(
-                    param.span,
-                    "fills a path placeholder, so it must be `required`".to_owned(),
+                    param.name.span,
+                    format!(
+                        "fills the path placeholder {{{name}}}, so it must be required: {}",
+                        if is_fn {
+                            "add `required`"
+                        } else {
+                            "add required = true"
+                        }
+                    ),
                 );
             }
             if wire.is_some_and(|w| w.array) {
@@ -443,8 +571,10 @@ fn check_param(
         Some("form") => {
             if method == "GET" {
                 at(
-                    param.span,
-                    "a GET request has no form body; use location = \"query\"".to_owned(),
+                    param.location.as_ref().map_or(param.span, |l| l.span),
+                    "location is form, but a GET request has no form body; \
+                     use location = \"query\" (the default for GET)"
+                        .to_owned(),
                 );
             }
             Location::Form
@@ -460,6 +590,16 @@ fn check_param(
         None => Location::Form,
     };
     CheckedParam { wire, location }
+}
+
+/// A default as the user wrote it.
+fn show(literal: &Literal) -> String {
+    match literal {
+        Literal::Str(s) => format!("{s:?}"),
+        Literal::Int(i) => i.to_string(),
+        Literal::Float(f) => f.to_string(),
+        Literal::Bool(b) => b.to_string(),
+    }
 }
 
 fn is_snake_case(name: &str) -> bool {

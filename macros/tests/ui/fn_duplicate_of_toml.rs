@@ -1,0 +1,18 @@
+use backlog_mcp_macros::backlog_tool;
+
+/// Returns the space.
+#[backlog_tool(
+    name = "get_space",
+    toolset = "space",
+    title = "Get space",
+    method = "GET",
+    path = "space"
+)]
+async fn get_space(
+    backlog: &backlog_mcp::backlog::Backlog,
+    args: get_space::Args,
+) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
+    backlog.send(args.request()?).await
+}
+
+fn main() {}

@@ -1,0 +1,31 @@
+use backlog_mcp_macros::backlog_tool;
+
+/// Creates a category.
+#[backlog_tool(
+    name = "add_a_category",
+    toolset = "project",
+    title = "Add category",
+    method = "POST",
+    path = "projects/{projectIdOrKey}/categories",
+    param(
+        name = "projectIdOrKey",
+        type = "string",
+        required,
+        description = "Project ID or key"
+    ),
+    param(
+        name = "name",
+        type = "string",
+        required,
+        description = "Category name"
+    ),
+    param(name = "name", type = "string", description = "Category name, again")
+)]
+async fn add_a_category(
+    backlog: &backlog_mcp::backlog::Backlog,
+    args: add_a_category::Args,
+) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
+    backlog.send(args.request()?).await
+}
+
+fn main() {}

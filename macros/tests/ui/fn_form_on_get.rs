@@ -1,0 +1,30 @@
+use backlog_mcp_macros::backlog_tool;
+
+/// Returns the issue types of a project.
+#[backlog_tool(
+    name = "get_issue_types",
+    toolset = "project",
+    title = "Get issue types",
+    method = "GET",
+    path = "projects/{projectIdOrKey}/issueTypes",
+    param(
+        name = "projectIdOrKey",
+        type = "string",
+        required,
+        description = "Project ID or key"
+    ),
+    param(
+        name = "archived",
+        type = "boolean",
+        location = "form",
+        description = "Archived ones too"
+    )
+)]
+async fn get_issue_types(
+    backlog: &backlog_mcp::backlog::Backlog,
+    args: get_issue_types::Args,
+) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
+    backlog.send(args.request()?).await
+}
+
+fn main() {}

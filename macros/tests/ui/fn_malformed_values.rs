@@ -1,0 +1,19 @@
+use backlog_mcp_macros::backlog_tool;
+
+/// Returns the recently viewed issues.
+#[backlog_tool(
+    name = "get_recently_viewed_issues",
+    toolset = "issue",
+    title = Recent,
+    method = "GET",
+    path = "users/myself/recentlyViewedIssues",
+    param = "count"
+)]
+async fn get_recently_viewed_issues(
+    backlog: &backlog_mcp::backlog::Backlog,
+    args: get_recently_viewed_issues::Args,
+) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
+    backlog.send(args.request()?).await
+}
+
+fn main() {}

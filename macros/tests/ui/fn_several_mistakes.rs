@@ -1,0 +1,25 @@
+use backlog_mcp_macros::backlog_tool;
+
+/// Deletes an issue.
+#[backlog_tool(
+    name = "delete_an_issue",
+    toolset = "issues",
+    title = "Delete issue",
+    method = "DELETE",
+    path = "issues/{issueIdOrKey}",
+    param(
+        name = "issueIdOrKey",
+        type = "string",
+        description = "The issue ID or key"
+    ),
+    param(name = "notify", type = "bool", description = "Notify the watchers"),
+    param(name = "reason", type = "string", min = 1, description = "Why")
+)]
+async fn delete_an_issue(
+    backlog: &backlog_mcp::backlog::Backlog,
+    args: delete_an_issue::Args,
+) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
+    backlog.send(args.request()?).await
+}
+
+fn main() {}

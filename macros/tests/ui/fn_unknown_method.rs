@@ -1,0 +1,18 @@
+use backlog_mcp_macros::backlog_tool;
+
+/// Returns the space's notification.
+#[backlog_tool(
+    name = "get_space_notification",
+    toolset = "space",
+    title = "Get space notification",
+    method = "FETCH",
+    path = "space/notification"
+)]
+async fn get_space_notification(
+    backlog: &backlog_mcp::backlog::Backlog,
+    args: get_space_notification::Args,
+) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
+    backlog.send(args.request()?).await
+}
+
+fn main() {}

@@ -1,0 +1,24 @@
+use backlog_mcp_macros::backlog_tool;
+
+/// Returns the wiki pages of a project.
+#[backlog_tool(
+    name = "get_wiki_pages",
+    toolset = "wiki",
+    title = "Get wiki pages",
+    method = "GET",
+    path = "wikis",
+    param(
+        name = "projectIdOrKey",
+        type = "string",
+        required,
+        description = "Project ID or key"
+    )
+)]
+async fn get_wiki_pages(
+    backlog: &backlog_mcp::backlog::Backlog,
+    args: get_wiki_pages::Args,
+) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
+    backlog.send(args.request()?).await
+}
+
+fn main() {}

@@ -1,0 +1,3 @@
+backlog_mcp_macros::tools_toml!("toml_duplicate_param.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+backlog_mcp_macros::tools_toml!("no_such_tools.toml");
+
+fn main() {}

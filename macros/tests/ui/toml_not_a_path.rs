@@ -1,0 +1,3 @@
+backlog_mcp_macros::tools_toml!(tools);
+
+fn main() {}

@@ -1,0 +1,3 @@
+backlog_mcp_macros::tools_toml!("toml_rust_type.toml");
+
+fn main() {}

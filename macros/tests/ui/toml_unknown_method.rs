@@ -1,0 +1,3 @@
+backlog_mcp_macros::tools_toml!("toml_unknown_method.toml");
+
+fn main() {}

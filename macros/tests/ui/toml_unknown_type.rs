@@ -1,0 +1,3 @@
+backlog_mcp_macros::tools_toml!("toml_unknown_type.toml");
+
+fn main() {}
