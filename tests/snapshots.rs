@@ -24,6 +24,24 @@ fn every_tool_descriptor() {
 }
 
 #[test]
+fn no_snapshot_without_a_tool() {
+    let registry = Registry::new(None).unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let file = entry.unwrap().file_name().into_string().unwrap();
+        if let Some(name) = file
+            .strip_prefix("tool__")
+            .and_then(|f| f.strip_suffix(".snap"))
+        {
+            assert!(
+                registry.get(name).is_some(),
+                "snapshots/{file} has no tool: delete it"
+            );
+        }
+    }
+}
+
+#[test]
 fn tools_list_default_features() {
     let registry = Registry::new(None).unwrap();
     let list = serde_json::json!({ "tools": *registry.descriptors() });
