@@ -58,6 +58,10 @@ pub struct Param {
     pub default: Option<Spanned<Literal>>,
     /// An empty array is sent as `name[]=`, Backlog's "clear this list".
     pub clear_when_empty: bool,
+    /// Longest string accepted (default [`DEFAULT_MAX_LENGTH`]; a format brings its own).
+    pub max_length: Option<Spanned<i64>>,
+    /// Most array items accepted (default [`DEFAULT_MAX_ITEMS`]).
+    pub max_items: Option<Spanned<i64>>,
     pub span: Span,
 }
 
@@ -123,6 +127,11 @@ pub const TYPE_NAMES: &str =
 
 /// Named string formats and the runtime constant that checks each.
 pub const FORMATS: &[(&str, &str)] = &[("issue_key", "ISSUE_KEY"), ("project_key", "PROJECT_KEY")];
+
+/// Bounds every string and array gets unless its declaration says otherwise,
+/// so that no argument is unbounded.
+pub const DEFAULT_MAX_LENGTH: i64 = 100_000;
+pub const DEFAULT_MAX_ITEMS: i64 = 100;
 
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 

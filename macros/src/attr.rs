@@ -14,7 +14,7 @@ use crate::errors::Errors;
 const TOOL_KEYS: &str = "name, toolset, title, method, path, param(...), read_only_hint, \
                          destructive_hint, idempotent_hint or open_world_hint";
 const PARAM_KEYS: &str = "name, type, rust_type, required, description, location, source_of, \
-                          format, min, max, values, default or clear_when_empty";
+                          format, min, max, max_length, max_items, values, default or clear_when_empty";
 
 /// Mistakes found while parsing, reported once the tool's (and the parameter's)
 /// name is known, whichever order the keys come in.
@@ -130,6 +130,8 @@ fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Pa
         values: None,
         default: None,
         clear_when_empty: false,
+        max_length: None,
+        max_items: None,
         span: meta.path.span(),
     };
     let mut problems = Problems::new();
@@ -162,6 +164,8 @@ fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Pa
             "format" => param.format = string(&meta, &key, problems)?,
             "min" => param.min = integer(&meta, &key, problems)?,
             "max" => param.max = integer(&meta, &key, problems)?,
+            "max_length" => param.max_length = integer(&meta, &key, problems)?,
+            "max_items" => param.max_items = integer(&meta, &key, problems)?,
             "values" => param.values = values(&meta, problems)?,
             "default" => {
                 let expr = value(&meta)?;

@@ -309,8 +309,25 @@ fn struct_field(param: &Param, field: &Ident, rust: &TokenStream) -> TokenStream
         schemars
             .push(quote!(extend("pattern" = ::backlog_mcp::__private::check::#constant.pattern)));
     }
-    if WireType::parse(&param.ty.value).is_some_and(|w| w.scalar == Scalar::Date && !w.array) {
+    let wire = WireType::parse(&param.ty.value);
+    if wire.is_some_and(|w| w.scalar == Scalar::Date && !w.array) {
         schemars.push(quote!(extend("format" = "date")));
+    }
+    if let Some(wire) = wire {
+        if let Some(constant) = format_constant(param) {
+            if !wire.array {
+                schemars.push(quote!(extend(
+                    "maxLength" = ::backlog_mcp::__private::check::#constant.max_length
+                )));
+            }
+        } else if wire.scalar == Scalar::String && !wire.array {
+            let max = max_length(param);
+            schemars.push(quote!(length(max = #max)));
+        }
+        if wire.array {
+            let max = max_items(param);
+            schemars.push(quote!(length(max = #max)));
+        }
     }
     match (&param.min, &param.max) {
         (Some(min), Some(max)) => {
@@ -393,6 +410,26 @@ fn enum_type(param: &Param) -> TokenStream {
 }
 
 /// Format and range checks of one parameter's value(s).
+fn max_length(param: &Param) -> i64 {
+    param
+        .max_length
+        .as_ref()
+        .map_or(ast::DEFAULT_MAX_LENGTH, |m| m.value)
+}
+
+fn max_items(param: &Param) -> i64 {
+    param
+        .max_items
+        .as_ref()
+        .map_or(ast::DEFAULT_MAX_ITEMS, |m| m.value)
+}
+
+fn format_constant(param: &Param) -> Option<Ident> {
+    let format = param.format.as_ref()?;
+    let (_, constant) = FORMATS.iter().find(|(n, _)| *n == format.value)?;
+    Some(format_ident!("{}", constant))
+}
+
 fn value_checks(param: &Param, field: &Ident, wire: WireType) -> TokenStream {
     let private = quote!(::backlog_mcp::__private);
     let wire_name = &param.name.value;
@@ -403,13 +440,13 @@ fn value_checks(param: &Param, field: &Ident, wire: WireType) -> TokenStream {
                 quote!(#private::check::format(#wire_name, &#private::check::DATE, #value)?;),
             );
         }
-        if let Some(format) = &param.format
-            && let Some((_, constant)) = FORMATS.iter().find(|(n, _)| *n == format.value)
-        {
-            let constant = format_ident!("{}", constant);
+        if let Some(constant) = format_constant(param) {
             out.extend(
                 quote!(#private::check::format(#wire_name, &#private::check::#constant, #value)?;),
             );
+        } else if wire.scalar == Scalar::String {
+            let max = max_length(param) as usize;
+            out.extend(quote!(#private::check::length(#wire_name, #value, #max)?;));
         }
         if param.min.is_some() || param.max.is_some() {
             let min = option_tokens(param.min.as_ref().map(|m| m.value));
@@ -419,16 +456,25 @@ fn value_checks(param: &Param, field: &Ident, wire: WireType) -> TokenStream {
         out
     };
     let body = check_one(quote!(value));
-    if body.is_empty() {
-        return TokenStream::new();
-    }
-    match (param.required, wire.array) {
-        (true, false) => quote!({ let value = &self.#field; #body }),
-        (true, true) => quote!(for value in &self.#field { #body }),
-        (false, false) => {
-            quote!(if let ::core::option::Option::Some(value) = &self.#field { #body })
+    if !wire.array {
+        if body.is_empty() {
+            return TokenStream::new();
         }
-        (false, true) => quote!(for value in self.#field.iter().flatten() { #body }),
+        return if param.required {
+            quote!({ let value = &self.#field; #body })
+        } else {
+            quote!(if let ::core::option::Option::Some(value) = &self.#field { #body })
+        };
+    }
+    let max = max_items(param) as usize;
+    let array = quote! {
+        #private::check::items(#wire_name, values.len(), #max)?;
+        for value in values { #body }
+    };
+    if param.required {
+        quote!({ let values = &self.#field; #array })
+    } else {
+        quote!(if let ::core::option::Option::Some(values) = &self.#field { #array })
     }
 }
 

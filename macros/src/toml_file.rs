@@ -61,6 +61,8 @@ struct TomlParam {
     format: Option<String>,
     min: Option<i64>,
     max: Option<i64>,
+    max_length: Option<i64>,
+    max_items: Option<i64>,
     values: Option<Vec<String>>,
     default: Option<toml::Value>,
     #[serde(default)]
@@ -144,6 +146,8 @@ pub fn tools(file: File, shown: &str, span: Span, errors: &mut Errors) -> Vec<To
                 values: p.values.map(|v| Spanned::new(v, span)),
                 default,
                 clear_when_empty: p.clear_when_empty,
+                max_length: p.max_length.map(|v| Spanned::new(v, span)),
+                max_items: p.max_items.map(|v| Spanned::new(v, span)),
                 span,
             });
         }

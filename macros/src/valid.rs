@@ -422,6 +422,22 @@ fn check_param(
         {
             at(min.span, "`min` is greater than `max`".to_owned());
         }
+        if let Some(max_length) = &param.max_length
+            && (wire.scalar != Scalar::String || max_length.value < 1)
+        {
+            at(
+                max_length.span,
+                "`max_length` is a positive bound for string parameters".to_owned(),
+            );
+        }
+        if let Some(max_items) = &param.max_items
+            && (!wire.array || max_items.value < 1)
+        {
+            at(
+                max_items.span,
+                "`max_items` is a positive bound for array parameters".to_owned(),
+            );
+        }
         if param.clear_when_empty && !wire.array {
             at(
                 param.ty.span,
@@ -589,6 +605,21 @@ fn check_param(
         None if method == "GET" => Location::Query,
         None => Location::Form,
     };
+    // A string in the URL path is checked against a format before any call,
+    // so that no value can reach Backlog as another path.
+    if matches!(location, Location::Path | Location::Source)
+        && wire.is_some_and(|w| w.scalar == Scalar::String)
+        && param.format.is_none()
+    {
+        let known: Vec<&str> = FORMATS.iter().map(|(n, _)| *n).collect();
+        at(
+            param.name.span,
+            format!(
+                "goes into the URL path, so it needs a `format` ({}) that refuses hostile values before any call",
+                known.join(", ")
+            ),
+        );
+    }
     CheckedParam { wire, location }
 }
 

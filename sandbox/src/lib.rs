@@ -4,7 +4,10 @@
 //! (`Backlog-API-Key` header or `apiKey` query parameter), decodes parameters like Backlog
 //! (query for GET, `application/x-www-form-urlencoded` body for writes, `name[]` arrays,
 //! `customField_*` keys), answers with Backlog's JSON shapes and error bodies, and records
-//! every request it receives so tests can assert on the wire format.
+//! every request it receives so tests can assert on the wire format. Per-endpoint
+//! [`FaultRule`]s make it fail on demand (error statuses, 429s, delays, hung or dropped
+//! connections, bodies that are not JSON or far too large), and every normal answer
+//! carries Backlog's `X-RateLimit-*` headers.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -14,6 +17,7 @@
 //! ```
 
 mod error;
+mod fault;
 mod params;
 mod recording;
 mod render;
@@ -31,6 +35,7 @@ use axum::Router;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
+pub use fault::{Fault, FaultRule, RATE_LIMIT_PER_MINUTE};
 pub use recording::RecordedRequest;
 
 /// The API key a sandbox accepts unless told otherwise.
@@ -46,6 +51,8 @@ struct Shared {
     state: Mutex<store::State>,
     requests: Mutex<VecDeque<RecordedRequest>>,
     recording: AtomicBool,
+    faults: Mutex<fault::Faults>,
+    rate: Mutex<fault::RateWindow>,
 }
 
 type AppState = Arc<Shared>;
@@ -70,6 +77,14 @@ impl Shared {
             log.push_back(request);
         }
     }
+
+    fn faults(&self) -> MutexGuard<'_, fault::Faults> {
+        self.faults.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn rate(&self) -> MutexGuard<'_, fault::RateWindow> {
+        self.rate.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// An emulated Backlog space. Clones share the same state.
@@ -86,10 +101,22 @@ impl Sandbox {
             state: Mutex::new(seed::demo_space()),
             requests: Mutex::new(VecDeque::new()),
             recording: AtomicBool::new(true),
+            faults: Mutex::default(),
+            rate: Mutex::default(),
         };
         Self {
             shared: Arc::new(shared),
         }
+    }
+
+    /// Adds a fault rule; see [`SandboxHandle::add_fault`].
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.shared.faults().add(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.faults().clear();
     }
 
     /// The axum router (paths start with `/api/v2/...`), for in-process use.
@@ -156,6 +183,22 @@ impl SandboxHandle {
     /// the log does not grow without bound.
     pub fn set_recording(&self, on: bool) {
         self.shared.recording.store(on, Ordering::Relaxed);
+    }
+
+    /// Adds a fault rule. Rules are tried in the order added and the first live match
+    /// applies (a rule whose `times` is used up is gone). A faulted request is recorded
+    /// like any other, and the fault applies whether or not its API key is right, since
+    /// it stands for something in front of Backlog; only [`Fault::Delay`] goes on to the
+    /// normal path, authentication included.
+    ///
+    /// Panics if the fault's status is not a final HTTP status (200..=999).
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.shared.faults().add(rule);
+    }
+
+    /// Removes every fault rule; requests already held by [`Fault::Hang`] stay held.
+    pub fn clear_faults(&self) {
+        self.shared.faults().clear();
     }
 }
 

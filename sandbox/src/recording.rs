@@ -1,7 +1,8 @@
 //! The one middleware every request passes: it buffers the body, records the request
 //! exactly as received, authenticates it, and hands the decoded parameters to the route.
-//! Programmable faults (statuses, delays, 429s, resets) belong here too, between
-//! recording and authentication, so a faulted request is still visible to tests.
+//! Programmable faults (`fault.rs`) apply between recording and authentication, so a
+//! faulted request is still visible to tests. Every answer that is not a fault carries
+//! Backlog's `X-RateLimit-*` headers.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -12,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::error::{ApiError, code};
+use crate::fault::{self, Fault};
 use crate::params::{Params, decode_pairs};
 
 /// Bodies beyond this are refused; Backlog's own upload limit is far below it.
@@ -95,9 +97,19 @@ pub(crate) async fn intake(State(app): State<AppState>, request: Request, next: 
         recorded.form.clone()
     };
     app.record(recorded);
-    if !authenticated {
-        return ApiError::unauthorized().into_response();
+    let fault = app.faults().take(parts.method.as_str(), parts.uri.path());
+    match fault {
+        None => {}
+        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(fault) => return fault::respond(fault).await,
     }
-    parts.extensions.insert(Params::new(params));
-    next.run(Request::from_parts(parts, Body::from(body))).await
+    let mut response = if authenticated {
+        parts.extensions.insert(Params::new(params));
+        next.run(Request::from_parts(parts, Body::from(body))).await
+    } else {
+        ApiError::unauthorized().into_response()
+    };
+    let rate_limit = app.rate().count();
+    response.headers_mut().extend(rate_limit);
+    response
 }

@@ -56,6 +56,18 @@ pub struct Config {
     /// Seconds to wait for a whole Backlog reply.
     #[arg(long, env = "BACKLOG_TIMEOUT", default_value_t = 30)]
     pub backlog_timeout: u64,
+    /// Largest Backlog reply accepted, in bytes (larger ones fail with advice to page).
+    #[arg(long, env = "BACKLOG_MAX_RESPONSE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub backlog_max_response_bytes: usize,
+    /// Calls to Backlog in flight at once.
+    #[arg(long, env = "BACKLOG_MAX_CONCURRENCY", default_value_t = 8)]
+    pub backlog_max_concurrency: usize,
+    /// Calls waiting for a free slot before new ones fail fast as busy.
+    #[arg(long, env = "BACKLOG_MAX_QUEUE", default_value_t = 64)]
+    pub backlog_max_queue: usize,
+    /// Seconds a read may spend retrying (on 429, 502, 503, 504, connection failures).
+    #[arg(long, env = "BACKLOG_RETRY_BUDGET", default_value_t = 10)]
+    pub backlog_retry_budget: u64,
     /// Run against a built-in demo Backlog space (no account needed).
     #[arg(long)]
     pub sandbox: bool,
@@ -91,23 +103,23 @@ impl Config {
         };
         let api_key = self
             .backlog_api_key
-            .clone()
-            .filter(|k| !k.trim().is_empty())
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
             .ok_or(StartupError::MissingApiKey)?;
-        Ok(BacklogConfig {
-            base_url,
-            api_key: api_key.trim().to_owned(),
-            ..self.timeouts(String::new(), String::new())
-        })
+        Ok(self.client_config(base_url, api_key.to_owned()))
     }
 
-    /// A client configuration with this config's timeouts.
-    pub fn timeouts(&self, base_url: String, api_key: String) -> BacklogConfig {
+    /// A client configuration for `base_url` with this config's timeouts and limits.
+    pub fn client_config(&self, base_url: String, api_key: String) -> BacklogConfig {
         BacklogConfig {
-            base_url,
-            api_key,
             connect_timeout: Duration::from_secs(self.backlog_connect_timeout.max(1)),
             request_timeout: Duration::from_secs(self.backlog_timeout.max(1)),
+            max_response_bytes: self.backlog_max_response_bytes,
+            max_concurrency: self.backlog_max_concurrency.max(1),
+            max_queue: self.backlog_max_queue,
+            retry_budget: Duration::from_secs(self.backlog_retry_budget),
+            ..BacklogConfig::new(base_url, api_key)
         }
     }
 

@@ -92,7 +92,7 @@ async fn sandbox_backlog(config: &Config) -> anyhow::Result<backlog_mcp::backlog
         "sandbox: a demo Backlog space at {}",
         sandbox.api_base_url()
     );
-    Ok(config.timeouts(sandbox.api_base_url(), sandbox.api_key()))
+    Ok(config.client_config(sandbox.api_base_url(), sandbox.api_key()))
 }
 
 #[cfg(not(feature = "sandbox"))]

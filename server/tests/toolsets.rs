@@ -49,12 +49,7 @@ fn expected() -> Vec<&'static str> {
 
 #[tokio::test]
 async fn tools_list_holds_exactly_the_compiled_toolsets() {
-    let config = BacklogConfig {
-        base_url: "http://127.0.0.1:9/api/v2".into(),
-        api_key: "unused".into(),
-        connect_timeout: std::time::Duration::from_secs(1),
-        request_timeout: std::time::Duration::from_secs(1),
-    };
+    let config = BacklogConfig::new("http://127.0.0.1:9/api/v2", "unused");
     let mcp = BacklogMcp::new(
         Arc::new(Registry::new(None).unwrap()),
         Arc::new(Backlog::new(config).unwrap()),

@@ -31,14 +31,12 @@ impl TestServer {
             .spawn()
             .await
             .expect("sandbox starts");
-        let config = BacklogConfig {
-            base_url: sandbox.api_base_url(),
-            api_key: api_key
+        let config = BacklogConfig::new(
+            sandbox.api_base_url(),
+            api_key
                 .map(str::to_owned)
                 .unwrap_or_else(|| sandbox.api_key()),
-            connect_timeout: std::time::Duration::from_secs(5),
-            request_timeout: std::time::Duration::from_secs(10),
-        };
+        );
         let registry = Arc::new(Registry::new(None).expect("registry"));
         let mcp = BacklogMcp::new(registry, Arc::new(Backlog::new(config).expect("client")));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -57,6 +57,35 @@ pub async fn send(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Reply {
+    let raw = send_raw(addr, method, target, headers, body)
+        .await
+        .expect("read");
+    parse_reply(&raw)
+}
+
+/// Sends one request and returns every byte received until the server closes the
+/// connection (or the read error that ended it), without interpreting them.
+pub async fn send_raw(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<Vec<u8>> {
+    let mut stream = open(addr, method, target, headers, body).await;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await?;
+    Ok(raw)
+}
+
+/// Connects and writes one request, leaving the reply unread.
+pub async fn open(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> TcpStream {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
     let mut request =
         format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -65,12 +94,10 @@ pub async fn send(
     }
     request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
     stream.write_all(request.as_bytes()).await.expect("write");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    parse_reply(&raw)
+    stream
 }
 
-fn parse_reply(raw: &[u8]) -> Reply {
+pub fn parse_reply(raw: &[u8]) -> Reply {
     let text = String::from_utf8(raw.to_vec()).expect("UTF-8 reply");
     let (head, body) = text.split_once("\r\n\r\n").expect("header end");
     let mut lines = head.split("\r\n");

@@ -10,6 +10,8 @@ pub struct Format {
     pub pattern: &'static str,
     /// What a user should send, for the error text.
     pub expected: &'static str,
+    /// Longest value accepted (also published as `maxLength`).
+    pub max_length: usize,
     pub matches: fn(&str) -> bool,
 }
 
@@ -17,6 +19,7 @@ pub struct Format {
 pub const ISSUE_KEY: Format = Format {
     pattern: "^[A-Z][A-Z0-9_]*-[1-9][0-9]*$",
     expected: "an issue key such as PROJ-123",
+    max_length: 64,
     matches: is_issue_key,
 };
 
@@ -24,6 +27,7 @@ pub const ISSUE_KEY: Format = Format {
 pub const PROJECT_KEY: Format = Format {
     pattern: "^[A-Z][A-Z0-9_]*$",
     expected: "a project key such as PROJ (uppercase letters, digits, underscores)",
+    max_length: 32,
     matches: is_project_key,
 };
 
@@ -31,6 +35,7 @@ pub const PROJECT_KEY: Format = Format {
 pub const DATE: Format = Format {
     pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
     expected: "a date as yyyy-MM-dd",
+    max_length: 10,
     matches: is_date,
 };
 
@@ -70,6 +75,13 @@ fn is_date(value: &str) -> bool {
 
 /// Checks `value` of parameter `field` against `format`.
 pub fn format(field: &str, format: &Format, value: &str) -> Result<(), ToolError> {
+    if value.len() > format.max_length {
+        return Err(ToolError::InvalidArguments(format!(
+            "{field}: {} characters is too long for {}",
+            value.chars().count(),
+            format.expected
+        )));
+    }
     if (format.matches)(value) {
         Ok(())
     } else {
@@ -78,6 +90,27 @@ pub fn format(field: &str, format: &Format, value: &str) -> Result<(), ToolError
             format.expected
         )))
     }
+}
+
+/// Checks a string's length in characters.
+pub fn length(field: &str, value: &str, max: usize) -> Result<(), ToolError> {
+    // Bytes bound characters from above: count only when it could matter.
+    if value.len() > max && value.chars().count() > max {
+        return Err(ToolError::InvalidArguments(format!(
+            "{field}: the text is longer than {max} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks the number of items of an array.
+pub fn items(field: &str, count: usize, max: usize) -> Result<(), ToolError> {
+    if count > max {
+        return Err(ToolError::InvalidArguments(format!(
+            "{field}: {count} items is more than the {max} accepted"
+        )));
+    }
+    Ok(())
 }
 
 /// Checks an integer against its declared bounds.

@@ -1,37 +1,53 @@
 //! One HTTP client per Backlog space: a shared connection pool (rustls,
-//! HTTP/2 when the server offers it), the API key as a sensitive header,
-//! timeouts, and Backlog's replies turned into [`ToolOutput`] or [`ToolError`].
+//! HTTP/2 when offered), the API key as a sensitive header, timeouts, a cap
+//! on reply size, a concurrency limit with a bounded queue, and retries of
+//! reads (never of writes). Replies become [`ToolOutput`] or [`ToolError`].
 
 use std::fmt;
-use std::time::Duration;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use http::HeaderValue;
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, HeaderValue};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::{BacklogErrorBody, BacklogRequest, Method, ToolError, ToolOutput};
 
-/// Where and how to reach one Backlog space.
+/// Where and how to reach one Backlog space, and the limits of the client.
 #[derive(Clone)]
 pub struct BacklogConfig {
     /// `https://{space}/api/v2`, or any full base URL (http allowed) for the sandbox and tests.
     pub base_url: String,
     pub api_key: String,
     pub connect_timeout: Duration,
+    /// Whole request, body included.
     pub request_timeout: Duration,
-}
-
-// The API key must never reach a log line, even through `{:?}`.
-impl fmt::Debug for BacklogConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BacklogConfig")
-            .field("base_url", &self.base_url)
-            .field("api_key", &"<redacted>")
-            .field("connect_timeout", &self.connect_timeout)
-            .field("request_timeout", &self.request_timeout)
-            .finish()
-    }
+    /// Replies larger than this are refused, read no further.
+    pub max_response_bytes: usize,
+    /// Calls to Backlog in flight at once.
+    pub max_concurrency: usize,
+    /// Calls waiting for a free slot; past this a call fails fast as busy.
+    pub max_queue: usize,
+    /// Total time a read may spend on retries (waits included).
+    pub retry_budget: Duration,
 }
 
 impl BacklogConfig {
+    /// A configuration with the default limits.
+    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
+        BacklogConfig {
+            base_url: base_url.into(),
+            api_key: api_key.into(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_response_bytes: 4 * 1024 * 1024,
+            max_concurrency: 8,
+            max_queue: 64,
+            retry_budget: Duration::from_secs(10),
+        }
+    }
+
     /// The base URL of a space given by its host name, as `BACKLOG_DOMAIN` is
     /// (`example.backlog.com`, no scheme).
     pub fn base_url_for_domain(domain: &str) -> Result<String, ConfigError> {
@@ -44,6 +60,22 @@ impl BacklogConfig {
             return Err(ConfigError::Domain(domain.to_owned()));
         }
         Ok(format!("https://{domain}/api/v2"))
+    }
+}
+
+// The API key must never reach a log line, even through `{:?}`.
+impl fmt::Debug for BacklogConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BacklogConfig")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"<redacted>")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_concurrency", &self.max_concurrency)
+            .field("max_queue", &self.max_queue)
+            .field("retry_budget", &self.retry_budget)
+            .finish()
     }
 }
 
@@ -69,6 +101,13 @@ pub struct Backlog {
     http: reqwest::Client,
     base_url: String,
     api_key: HeaderValue,
+    request_timeout: Duration,
+    max_response_bytes: usize,
+    slots: Semaphore,
+    max_concurrency: usize,
+    max_queue: usize,
+    waiting: AtomicUsize,
+    retry_budget: Duration,
 }
 
 impl fmt::Debug for Backlog {
@@ -80,6 +119,11 @@ impl fmt::Debug for Backlog {
 }
 
 const USER_AGENT: &str = concat!("backlog-mcp/", env!("CARGO_PKG_VERSION"));
+
+/// A read is tried at most this many times.
+const MAX_ATTEMPTS: u32 = 3;
+/// First backoff; doubled per attempt, with ±50% jitter.
+const BASE_BACKOFF: Duration = Duration::from_millis(200);
 
 impl Backlog {
     pub fn new(config: BacklogConfig) -> Result<Self, ConfigError> {
@@ -100,10 +144,18 @@ impl Backlog {
             .tcp_nodelay(true)
             .build()
             .map_err(|e| ConfigError::Client(e.to_string()))?;
+        let max_concurrency = config.max_concurrency.max(1);
         Ok(Backlog {
             http,
             base_url,
             api_key,
+            request_timeout: config.request_timeout,
+            max_response_bytes: config.max_response_bytes,
+            slots: Semaphore::new(max_concurrency),
+            max_concurrency,
+            max_queue: config.max_queue,
+            waiting: AtomicUsize::new(0),
+            retry_budget: config.retry_budget,
         })
     }
 
@@ -111,8 +163,40 @@ impl Backlog {
         &self.base_url
     }
 
-    /// Sends one request and reads the whole reply.
+    /// Sends one tool call's request. Reads (GET) are retried on 429, 502,
+    /// 503, 504 and connection failures, with backoff and jitter, honouring
+    /// Retry-After / X-RateLimit-Reset, within the retry budget. Writes are
+    /// sent exactly once, whatever happens.
     pub async fn send(&self, request: BacklogRequest) -> Result<ToolOutput, ToolError> {
+        let deadline = Instant::now() + self.retry_budget;
+        let mut attempt = 1;
+        loop {
+            let outcome = self.send_once(&request).await;
+            if request.method != Method::Get || attempt >= MAX_ATTEMPTS {
+                return outcome.map_err(|failure| failure.error);
+            }
+            let failure = match outcome {
+                Ok(output) => return Ok(output),
+                Err(failure) if failure.retryable => failure,
+                Err(failure) => return Err(failure.error),
+            };
+            let wait = failure.retry_after.unwrap_or_else(|| backoff(attempt));
+            if Instant::now() + wait > deadline {
+                return Err(failure.error);
+            }
+            tracing::debug!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                error = failure.error.kind(),
+                "retrying a read"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(&self, request: &BacklogRequest) -> Result<ToolOutput, Failure> {
+        let _slot = self.slot().await.map_err(Failure::final_)?;
         let mut url = format!("{}{}", self.base_url, request.encoded_path());
         let query = request.encoded_query();
         if !query.is_empty() {
@@ -138,62 +222,209 @@ impl Backlog {
                 )
                 .body(request.encoded_form());
         }
-        let response = builder.send().await.map_err(transport_error)?;
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| self.transport_failure(e))?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(transport_error)?;
+        let retry_after = retry_after(response.headers());
+        let body = self.read_capped(&mut response).await?;
         if (200..300).contains(&status) {
+            // Passed through as is, so it must be JSON (or empty, as 204 is).
+            if !body.is_empty() && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+                return Err(Failure::final_(ToolError::UnexpectedReply {
+                    status,
+                    detail: describe_body(&body, "a body that is not JSON"),
+                }));
+            }
             return Ok(ToolOutput { status, body });
         }
-        match serde_json::from_slice::<BacklogErrorBody>(&body) {
-            Ok(parsed) if !parsed.errors.is_empty() => Err(ToolError::Backlog {
+        let error = match serde_json::from_slice::<BacklogErrorBody>(&body) {
+            Ok(parsed) if !parsed.errors.is_empty() => ToolError::Backlog {
                 status,
                 errors: parsed.errors,
-            }),
-            _ => Err(ToolError::UnexpectedReply {
+                retry_after_secs: (status == 429)
+                    .then(|| retry_after.map(|d| d.as_secs().max(1)))
+                    .flatten(),
+            },
+            _ => ToolError::UnexpectedReply {
                 status,
-                detail: describe_body(&body),
-            }),
+                detail: describe_body(&body, "a body that is not Backlog's error JSON"),
+            },
+        };
+        Err(Failure {
+            error,
+            retryable: matches!(status, 429 | 502 | 503 | 504),
+            retry_after: if status == 429 { retry_after } else { None },
+        })
+    }
+
+    /// A slot among `max_concurrency`; waits in a queue of at most `max_queue`.
+    async fn slot(&self) -> Result<SemaphorePermit<'_>, ToolError> {
+        if let Ok(permit) = self.slots.try_acquire() {
+            return Ok(permit);
+        }
+        let waiting = self.waiting.fetch_add(1, Ordering::SeqCst);
+        // Leaves the queue whether the wait ends or the call is dropped.
+        let _queued = Queued(&self.waiting);
+        if waiting >= self.max_queue {
+            return Err(ToolError::Busy {
+                running: self.max_concurrency,
+                waiting,
+            });
+        }
+        self.slots
+            .acquire()
+            .await
+            .map_err(|_| ToolError::Transport("the client is shutting down".into()))
+    }
+
+    /// Reads the body, refusing more than `max_response_bytes`.
+    async fn read_capped(&self, response: &mut reqwest::Response) -> Result<Bytes, Failure> {
+        let limit = self.max_response_bytes;
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Err(Failure::final_(ToolError::TooLarge { limit_bytes: limit }));
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_failure(e))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(Failure::final_(ToolError::TooLarge { limit_bytes: limit }));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+
+    /// reqwest's errors name the URL; ours never do.
+    fn transport_failure(&self, error: reqwest::Error) -> Failure {
+        let error = error.without_url();
+        if error.is_timeout() {
+            return Failure::final_(ToolError::Timeout {
+                secs: self.request_timeout.as_secs().max(1),
+            });
+        }
+        let what = if error.is_connect() {
+            "the connection to Backlog failed"
+        } else {
+            "the connection to Backlog broke"
+        };
+        let mut detail = String::new();
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            detail = cause.to_string();
+            source = cause.source();
+        }
+        let text = if detail.is_empty() {
+            what.to_owned()
+        } else {
+            format!("{what}: {detail}")
+        };
+        Failure {
+            error: ToolError::Transport(text),
+            retryable: true,
+            retry_after: None,
         }
     }
 }
 
-/// reqwest's errors name the URL; ours never do (it may carry a key as `apiKey=`).
-fn transport_error(error: reqwest::Error) -> ToolError {
-    let error = error.without_url();
-    let what = if error.is_timeout() {
-        "Backlog did not answer in time".to_owned()
-    } else if error.is_connect() {
-        "the connection to Backlog failed".to_owned()
-    } else {
-        "the request to Backlog failed".to_owned()
-    };
-    let mut detail = String::new();
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        detail = cause.to_string();
-        source = cause.source();
-    }
-    ToolError::Transport(if detail.is_empty() {
-        what
-    } else {
-        format!("{what}: {detail}")
-    })
+/// A failed attempt, and whether a read may try again.
+struct Failure {
+    error: ToolError,
+    retryable: bool,
+    retry_after: Option<Duration>,
 }
 
-/// A short, safe description of an error body that is not Backlog's JSON.
-fn describe_body(body: &[u8]) -> String {
+impl Failure {
+    fn final_(error: ToolError) -> Self {
+        Failure {
+            error,
+            retryable: false,
+            retry_after: None,
+        }
+    }
+}
+
+struct Queued<'a>(&'a AtomicUsize);
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// `BASE_BACKOFF * 2^(attempt-1)`, ±50%.
+fn backoff(attempt: u32) -> Duration {
+    let base = BASE_BACKOFF * 2u32.saturating_pow(attempt - 1);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(attempt);
+    let jitter = (hasher.finish() % 1000) as f64 / 1000.0; // 0..1
+    base.mul_f64(0.5 + jitter)
+}
+
+/// When Backlog says to come back: `Retry-After` (seconds), else `X-RateLimit-Reset` (epoch seconds).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+    if let Some(secs) = number("retry-after") {
+        return Some(Duration::from_secs(secs));
+    }
+    let reset = number("x-ratelimit-reset")?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(reset.saturating_sub(now)))
+}
+
+/// A short, safe description of a body that is not what was expected.
+fn describe_body(body: &[u8], what: &str) -> String {
     if body.is_empty() {
         return "an empty body".to_owned();
     }
     let text = String::from_utf8_lossy(body);
-    let looks_html = text.trim_start().starts_with('<');
-    let snippet: String = text.chars().filter(|c| !c.is_control()).take(120).collect();
-    if looks_html {
-        format!(
+    if text.trim_start().starts_with('<') {
+        return format!(
             "an HTML page instead of Backlog's JSON ({} bytes)",
             body.len()
-        )
-    } else {
-        format!("a body that is not Backlog's error JSON: {snippet:?}")
+        );
+    }
+    let snippet: String = text.chars().filter(|c| !c.is_control()).take(80).collect();
+    format!("{what} ({} bytes, starting {snippet:?})", body.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter() {
+        for attempt in 1..=3 {
+            let base = BASE_BACKOFF * 2u32.pow(attempt - 1);
+            let wait = backoff(attempt);
+            assert!(
+                wait >= base / 2 && wait <= base * 3 / 2,
+                "{attempt}: {wait:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_after_prefers_the_header_then_the_reset_time() {
+        let mut headers = HeaderMap::new();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        headers.insert(
+            "x-ratelimit-reset",
+            HeaderValue::from_str(&(now + 30).to_string()).unwrap(),
+        );
+        let wait = retry_after(&headers).unwrap();
+        assert!((29..=30).contains(&wait.as_secs()), "{wait:?}");
+        headers.insert("retry-after", HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
     }
 }

@@ -34,16 +34,33 @@ pub enum ToolError {
     #[error("Invalid arguments: {0}")]
     InvalidArguments(String),
     /// Backlog answered with its error body.
-    #[error("{}", backlog_error_text(*.status, .errors))]
+    #[error("{}", backlog_error_text(*.status, .errors, *.retry_after_secs))]
     Backlog {
         status: u16,
         errors: Vec<BacklogErrorItem>,
+        /// For 429: when Backlog's rate limit resets (Retry-After / X-RateLimit-Reset).
+        retry_after_secs: Option<u64>,
     },
-    /// Backlog answered with an error status and a body that is not its error
-    /// JSON (an HTML page from a proxy, an empty body).
+    /// Backlog answered with a body that is not what it should be (an HTML
+    /// page from a proxy, an empty error, a 200 that is not JSON).
     #[error("Backlog answered HTTP {status} with {detail}")]
     UnexpectedReply { status: u16, detail: String },
-    /// No reply: connection refused, DNS, TLS, timeout.
+    /// No complete reply within the request timeout.
+    #[error(
+        "Backlog did not answer within {secs} s (BACKLOG_TIMEOUT). Try again later, or ask for less (a smaller count, narrower filters)."
+    )]
+    Timeout { secs: u64 },
+    /// The reply is larger than the configured cap.
+    #[error(
+        "Backlog's reply is larger than {limit_bytes} bytes (BACKLOG_MAX_RESPONSE_BYTES): ask for less, e.g. a smaller count with offset paging, or narrower filters."
+    )]
+    TooLarge { limit_bytes: usize },
+    /// Too many calls to this Backlog space are already running or waiting.
+    #[error(
+        "The server is busy: {running} calls to Backlog are running and {waiting} waiting (BACKLOG_MAX_CONCURRENCY / BACKLOG_MAX_QUEUE). Retry in a few seconds."
+    )]
+    Busy { running: usize, waiting: usize },
+    /// No reply: connection refused, reset, DNS, TLS.
     #[error("Backlog could not be reached: {0}")]
     Transport(String),
 }
@@ -55,12 +72,29 @@ impl ToolError {
             ToolError::Backlog { status, .. } | ToolError::UnexpectedReply { status, .. } => {
                 Some(*status)
             }
-            ToolError::InvalidArguments(_) | ToolError::Transport(_) => None,
+            _ => None,
+        }
+    }
+
+    /// A short name of the kind of failure, for the log line.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ToolError::InvalidArguments(_) => "invalid_arguments",
+            ToolError::Backlog { .. } => "backlog",
+            ToolError::UnexpectedReply { .. } => "unexpected_reply",
+            ToolError::Timeout { .. } => "timeout",
+            ToolError::TooLarge { .. } => "too_large",
+            ToolError::Busy { .. } => "busy",
+            ToolError::Transport(_) => "transport",
         }
     }
 }
 
-fn backlog_error_text(status: u16, errors: &[BacklogErrorItem]) -> String {
+fn backlog_error_text(
+    status: u16,
+    errors: &[BacklogErrorItem],
+    retry_after_secs: Option<u64>,
+) -> String {
     let mut text = format!("Backlog API error (HTTP {status})");
     for error in errors {
         text.push_str("\n- ");
@@ -79,6 +113,14 @@ fn backlog_error_text(status: u16, errors: &[BacklogErrorItem]) -> String {
         }
         if let Some(more) = error.more_info.as_deref().filter(|m| !m.is_empty()) {
             text.push_str(&format!(" — {more}"));
+        }
+    }
+    if status == 429 {
+        match retry_after_secs {
+            Some(secs) => text.push_str(&format!(
+                "\nBacklog's rate limit is used up: retry in {secs} s."
+            )),
+            None => text.push_str("\nBacklog's rate limit is used up: retry in about a minute."),
         }
     }
     if status == 401 {
@@ -121,6 +163,7 @@ mod tests {
         let text = ToolError::Backlog {
             status: 404,
             errors: body.errors,
+            retry_after_secs: None,
         }
         .to_string();
         assert_eq!(

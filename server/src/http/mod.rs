@@ -7,8 +7,13 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
+use http::StatusCode;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio::net::TcpListener;
@@ -80,9 +85,59 @@ pub fn router(mcp: BacklogMcp, options: &HttpOptions) -> Router {
         Arc::new(NeverSessionManager::default()),
         config,
     );
-    Router::new()
-        .route("/health", get(health))
-        .route_service(&options.path, service)
+    Router::new().route("/health", get(health)).route_service(
+        &options.path,
+        tower::ServiceBuilder::new()
+            .layer(middleware::from_fn(guard_jsonrpc))
+            .service(service),
+    )
+}
+
+/// Largest MCP request body accepted (a tool call with a long description fits many times).
+pub const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+
+/// Answers what rmcp would answer less clearly: an oversized body (413), a
+/// body that is not JSON (-32700) and a JSON-RPC batch (-32600; removed from
+/// MCP in 2025-06-18, and not served on any version here) each get a JSON-RPC
+/// error. Everything else passes through untouched.
+async fn guard_jsonrpc(request: Request, next: Next) -> Response {
+    let is_json = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if request.method() != http::Method::POST || !is_json {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
+        return jsonrpc_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            -32600,
+            &format!("Request body larger than {MAX_REQUEST_BYTES} bytes"),
+        );
+    };
+    if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
+        return jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            -32700,
+            "Parse error: the body is not valid JSON",
+        );
+    }
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            -32600,
+            "Invalid Request: JSON-RPC batches are not supported (MCP removed them in 2025-06-18); send one message per request",
+        );
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn jsonrpc_error(status: StatusCode, code: i64, message: &str) -> Response {
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
+    (status, axum::Json(body)).into_response()
 }
 
 async fn health() -> axum::Json<serde_json::Value> {

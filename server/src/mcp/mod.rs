@@ -11,7 +11,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use crate::backlog::{Backlog, ToolError};
+use crate::backlog::Backlog;
 use crate::registry::Registry;
 
 /// What an assistant is told about this server at initialize/discover.
@@ -60,7 +60,7 @@ impl BacklogMcp {
             }
             Err(error) => {
                 let status = error.status();
-                let kind = error_kind(&error);
+                let kind = error.kind();
                 tracing::info!(
                     tool = tool.name,
                     status,
@@ -79,15 +79,6 @@ fn body_text(body: &[u8]) -> String {
         return r#"{"success":true}"#.to_owned();
     }
     String::from_utf8_lossy(body).into_owned()
-}
-
-fn error_kind(error: &ToolError) -> &'static str {
-    match error {
-        ToolError::InvalidArguments(_) => "invalid_arguments",
-        ToolError::Backlog { .. } => "backlog",
-        ToolError::UnexpectedReply { .. } => "unexpected_reply",
-        ToolError::Transport(_) => "transport",
-    }
 }
 
 impl ServerHandler for BacklogMcp {

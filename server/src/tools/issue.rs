@@ -72,6 +72,10 @@ pub enum ListItems {
     Many(Vec<i64>),
 }
 
+/// Bounds of the custom-field arguments (the generated checks bound the rest).
+const MAX_FIELDS: usize = 100;
+const MAX_TEXT: usize = 100_000;
+
 fn field_key(id: i64) -> Result<String, ToolError> {
     if id <= 0 {
         return Err(ToolError::InvalidArguments(format!(
@@ -87,8 +91,27 @@ pub fn encode_custom_fields(
     request: &mut BacklogRequest,
     fields: &[CustomFieldInput],
 ) -> Result<(), ToolError> {
+    check::items("customFields", fields.len(), MAX_FIELDS)?;
     for field in fields {
         let key = field_key(field.id)?;
+        match &field.value {
+            Some(CustomFieldValue::Text(text)) => {
+                check::length("customFields.value", text, MAX_TEXT)?
+            }
+            Some(CustomFieldValue::Texts(items)) => {
+                check::items("customFields.value", items.len(), MAX_FIELDS)?;
+                for item in items {
+                    check::length("customFields.value", item, MAX_TEXT)?;
+                }
+            }
+            Some(CustomFieldValue::Numbers(items)) => {
+                check::items("customFields.value", items.len(), MAX_FIELDS)?;
+            }
+            Some(CustomFieldValue::Number(_)) | None => {}
+        }
+        if let Some(other) = &field.other_value {
+            check::length("customFields.otherValue", other, MAX_TEXT)?;
+        }
         match &field.value {
             None => {}
             Some(CustomFieldValue::Text(text)) => request.param(Location::Form, &key, text),
@@ -113,6 +136,19 @@ pub fn encode_custom_field_filters(
     request: &mut BacklogRequest,
     filters: &[CustomFieldFilter],
 ) -> Result<(), ToolError> {
+    check::items("customFields", filters.len(), MAX_FIELDS)?;
+    for filter in filters {
+        match filter {
+            CustomFieldFilter::Text { value, .. } => {
+                check::length("customFields.value", value, MAX_TEXT)?
+            }
+            CustomFieldFilter::List {
+                value: ListItems::Many(items),
+                ..
+            } => check::items("customFields.value", items.len(), MAX_FIELDS)?,
+            _ => {}
+        }
+    }
     for filter in filters {
         match filter {
             CustomFieldFilter::Text { id, value } => {
