@@ -27,16 +27,26 @@ pub struct TestServer {
 impl TestServer {
     /// Starts both, with the server using `api_key` (the sandbox accepts only its own).
     pub async fn start_with_key(api_key: Option<&str>) -> TestServer {
-        let sandbox = Sandbox::new(backlog_sandbox::DEFAULT_API_KEY)
+        Self::start_configured(backlog_sandbox::DEFAULT_API_KEY, |config| {
+            if let Some(key) = api_key {
+                config.api_key = key.to_owned();
+            }
+        })
+        .await
+    }
+
+    /// Starts a sandbox accepting `sandbox_key`, and a server whose client
+    /// configuration (same key, default limits) `adjust` may change.
+    pub async fn start_configured(
+        sandbox_key: &str,
+        adjust: impl FnOnce(&mut BacklogConfig),
+    ) -> TestServer {
+        let sandbox = Sandbox::new(sandbox_key)
             .spawn()
             .await
             .expect("sandbox starts");
-        let config = BacklogConfig::new(
-            sandbox.api_base_url(),
-            api_key
-                .map(str::to_owned)
-                .unwrap_or_else(|| sandbox.api_key()),
-        );
+        let mut config = BacklogConfig::new(sandbox.api_base_url(), sandbox.api_key());
+        adjust(&mut config);
         let registry = Arc::new(Registry::new(None).expect("registry"));
         let mcp = BacklogMcp::new(registry, Arc::new(Backlog::new(config).expect("client")));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
