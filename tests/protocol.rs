@@ -124,3 +124,65 @@ impl JsonValue for reqwest::Response {
         serde_json::from_str(&self.text().await.unwrap()).unwrap()
     }
 }
+
+/// Posts raw bytes to the MCP endpoint; returns status and body.
+async fn post_raw(server: &TestServer, content_type: &str, body: Vec<u8>) -> (u16, String) {
+    let reply = reqwest::Client::new()
+        .post(&server.mcp_url)
+        .header("Accept", "application/json, text/event-stream")
+        .header("Content-Type", content_type)
+        .header("MCP-Protocol-Version", "2025-11-25")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (reply.status().as_u16(), reply.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn hostile_protocol_input_gets_clear_errors_and_the_server_keeps_serving() {
+    let server = TestServer::start().await;
+    let client = server.client().await;
+
+    let (status, body) = post_raw(&server, "application/json", vec![b' '; 2 * 1024 * 1024]).await;
+    assert_eq!(status, 413, "{body}");
+
+    let (status, body) = post_raw(
+        &server,
+        "application/json",
+        b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\":".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["error"]["code"], -32700, "{body}");
+
+    let (status, body) = post_raw(
+        &server,
+        "text/plain",
+        br#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(status, 415, "{body}");
+
+    let batch = json!([
+        {"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "get_myself", "arguments": {}}}
+    ]);
+    let (status, body) =
+        post_raw(&server, "application/json", batch.to_string().into_bytes()).await;
+    assert_eq!(status, 400, "{body}");
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["error"]["code"], -32600, "{body}");
+    assert!(body.contains("batches"), "{body}");
+
+    let (status, _) = post_raw(&server, "application/json", b"\xff\xfe\x00garbage".to_vec()).await;
+    assert_eq!(status, 400);
+
+    assert!(
+        server.take_requests().is_empty(),
+        "no hostile input reached Backlog"
+    );
+    let myself = client.call("get_myself", json!({})).await.json();
+    assert_eq!(myself["id"], 1, "still serving");
+}
