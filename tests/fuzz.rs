@@ -144,8 +144,8 @@ fn tool_arguments_never_panic_nor_escape_the_path() {
                     };
                     for (key, _) in pairs {
                         let base = key.split('[').next().unwrap_or_default();
-                        let declared =
-                            names.iter().any(|n| n == base) || base.starts_with("customField_");
+                        let declared = declared_names.iter().any(|n| n == base)
+                            || base.starts_with("customField_");
                         prop_assert!(
                             declared,
                             "{}: undeclared parameter {} sent for {:?}",

@@ -1,7 +1,6 @@
 //! The real binary: over stdio against the sandbox, `--sandbox` over HTTP,
 //! startup errors, and SIGTERM.
 
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -11,24 +10,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
 
-/// `target/<profile>/backlog-mcp`, built by cargo for the server's own integration tests.
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target dir");
-    let binary = dir.join("backlog-mcp");
-    assert!(
-        binary.exists(),
-        "{} is missing: run the tests with `cargo nextest run --workspace` (or build -p backlog-mcp first)",
-        binary.display()
-    );
-    binary
-}
-
 fn command(args: &[&str]) -> Command {
-    let mut command = Command::new(binary());
+    let mut command = Command::new(backlog_mcp_tests::server_binary());
     command
         .args(args)
         .env_clear()

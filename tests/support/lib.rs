@@ -327,3 +327,23 @@ impl TestServer {
         value
     }
 }
+
+/// The server binary: `$BACKLOG_MCP_BIN`, else `target/<profile>/backlog-mcp`
+/// beside this test binary (cargo builds it for the server's own integration tests).
+pub fn server_binary() -> std::path::PathBuf {
+    if let Some(path) = std::env::var_os("BACKLOG_MCP_BIN") {
+        return path.into();
+    }
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir");
+    let binary = dir.join("backlog-mcp");
+    assert!(
+        binary.exists(),
+        "{} is missing: run the tests with `cargo nextest run --workspace` (or build -p backlog-mcp first)",
+        binary.display()
+    );
+    binary
+}
