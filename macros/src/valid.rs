@@ -620,6 +620,15 @@ fn check_param(
             ),
         );
     }
+    if location == Location::Path
+        && wire.is_some_and(|w| w.scalar == Scalar::Integer)
+        && param.min.as_ref().is_none_or(|min| min.value < 1)
+    {
+        at(
+            param.name.span,
+            "an id that goes into the URL path is a positive integer: add min = 1".to_owned(),
+        );
+    }
     CheckedParam { wire, location }
 }
 

@@ -62,6 +62,7 @@ async fn add_issue(backlog: &Backlog, args: add_issue::Args) -> Result<ToolOutpu
         name = "wikiId",
         type = "integer",
         required,
+        min = 1,
         description = "The wiki page ID"
     )
 )]

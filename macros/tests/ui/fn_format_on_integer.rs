@@ -11,6 +11,7 @@ use backlog_mcp_macros::backlog_tool;
         name = "issueIdOrKey",
         type = "integer",
         required,
+        min = 1,
         format = "issue_key",
         description = "The issue"
     )

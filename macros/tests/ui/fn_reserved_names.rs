@@ -7,7 +7,7 @@ use backlog_mcp_macros::backlog_tool;
     title = "Get user",
     method = "GET",
     path = "users/{userId}",
-    param(name = "userId", type = "integer", required, description = "The user's ID"),
+    param(name = "userId", type = "integer", required, min = 1, description = "The user's ID"),
     param(name = "user_id", type = "integer", description = "Same field again"),
     param(name = "args", type = "enum", values = ["a"], description = "Clashes with Args")
 )]

@@ -11,6 +11,7 @@ use backlog_mcp_macros::backlog_tool;
         name = "issueIdOrKey",
         type = "string",
         required,
+        format = "issue_key",
         description = "The issue ID or key"
     ),
     param(

@@ -10,6 +10,7 @@ use backlog_mcp_macros::backlog_tool;
     param(
         name = "issueIdOrKey",
         type = "string",
+        format = "issue_key",
         description = "The issue ID or key"
     ),
     param(name = "notify", type = "bool", description = "Notify the watchers"),

@@ -10,6 +10,7 @@ use backlog_mcp_macros::backlog_tool;
     param(
         name = "projectIdOrKey",
         type = "string",
+        format = "project_key",
         required,
         description = "Project ID or key"
     )
