@@ -206,3 +206,45 @@ async fn the_server_keeps_serving_after_errors() {
     let myself = client.call("get_myself", json!({})).await.json();
     assert_eq!(myself["id"], 1);
 }
+
+#[tokio::test]
+async fn oversized_strings_and_arrays() {
+    let server = TestServer::start().await;
+    let long = "x".repeat(100_001);
+    let text = refused(
+        &server,
+        "add_issue",
+        json!({"projectId": 1, "summary": long, "issueTypeId": 1, "priorityId": 3}),
+    )
+    .await;
+    assert!(
+        text.contains("summary") && text.contains("100000 characters"),
+        "{}",
+        &text[..text.len().min(300)]
+    );
+    let many: Vec<i64> = (1..=101).collect();
+    let text = refused(&server, "get_issues", json!({"statusId": many})).await;
+    assert!(
+        text.contains("statusId") && text.contains("101 items"),
+        "{text}"
+    );
+    let key = format!("DEMO-{}", "1".repeat(80));
+    let text = refused(&server, "get_issue", json!({"issueKey": key})).await;
+    assert!(
+        text.contains("issueKey") && text.contains("too long"),
+        "{text}"
+    );
+    let fields: Vec<serde_json::Value> = (1..=101)
+        .map(|id| json!({"id": id, "value": "v"}))
+        .collect();
+    let text = refused(
+        &server,
+        "add_issue",
+        json!({"projectId": 1, "summary": "s", "issueTypeId": 1, "priorityId": 3, "customFields": fields}),
+    )
+    .await;
+    assert!(
+        text.contains("customFields") && text.contains("101 items"),
+        "{text}"
+    );
+}
