@@ -20,6 +20,9 @@ pub struct Tool {
     pub method: Spanned<String>,
     pub path: Spanned<String>,
     pub params: Vec<Param>,
+    /// Named parameter sets of tools.toml (`[param_sets]`) whose parameters come
+    /// before `params`; resolved into `params` before validation.
+    pub param_sets: Vec<Spanned<String>>,
     pub annotations: AnnotationOverrides,
     /// Where the declaration as a whole is reported.
     pub span: Span,

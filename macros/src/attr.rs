@@ -11,7 +11,7 @@ use syn::{Expr, ExprLit, ExprUnary, Lit, UnOp};
 use crate::ast::{AnnotationOverrides, Literal, Origin, Param, Spanned, Tool};
 use crate::errors::Errors;
 
-const TOOL_KEYS: &str = "name, toolset, title, method, path, param(...), read_only_hint, \
+const TOOL_KEYS: &str = "name, toolset, title, method, path, param(...), param_sets, read_only_hint, \
                          destructive_hint, idempotent_hint or open_world_hint";
 const PARAM_KEYS: &str = "name, type, rust_type, required, description, location, source_of, \
                           format, min, max, max_length, max_items, values, default or clear_when_empty";
@@ -40,6 +40,7 @@ pub fn parse(
         method: Spanned::new(String::new(), Span::call_site()),
         path: Spanned::new(String::new(), Span::call_site()),
         params: Vec::new(),
+        param_sets: Vec::new(),
         annotations: AnnotationOverrides::default(),
         span: item.sig.ident.span(),
     };
@@ -61,6 +62,16 @@ pub fn parse(
             "destructive_hint" => tool.annotations.destructive = boolean(&meta, &key, problems)?,
             "idempotent_hint" => tool.annotations.idempotent = boolean(&meta, &key, problems)?,
             "open_world_hint" => tool.annotations.open_world = boolean(&meta, &key, problems)?,
+            "param_sets" => {
+                if let Some(sets) = values(&meta, &key, problems)? {
+                    let span = sets.span;
+                    tool.param_sets = sets
+                        .value
+                        .into_iter()
+                        .map(|s| Spanned::new(s, span))
+                        .collect();
+                }
+            }
             "param" if meta.input.peek(syn::token::Paren) => {
                 tool.params.push(param(&meta, problems)?);
             }
@@ -166,7 +177,7 @@ fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Pa
             "max" => param.max = integer(&meta, &key, problems)?,
             "max_length" => param.max_length = integer(&meta, &key, problems)?,
             "max_items" => param.max_items = integer(&meta, &key, problems)?,
-            "values" => param.values = values(&meta, problems)?,
+            "values" => param.values = values(&meta, &key, problems)?,
             "default" => {
                 let expr = value(&meta)?;
                 match literal(&expr) {
@@ -297,14 +308,13 @@ fn integer(
 
 fn values(
     meta: &ParseNestedMeta,
+    key: &str,
     problems: &mut Problems,
 ) -> syn::Result<Option<Spanned<Vec<String>>>> {
     let expr = value(meta)?;
+    let message = format!("`{key}` is an array of strings: {key} = [\"a\", \"b\"]");
     let Expr::Array(array) = &expr else {
-        problems.push((
-            expr.span(),
-            "`values` is an array of strings: values = [\"asc\", \"desc\"]".to_owned(),
-        ));
+        problems.push((expr.span(), message));
         return Ok(None);
     };
     let mut values = Vec::new();
@@ -314,10 +324,7 @@ fn values(
                 lit: Lit::Str(s), ..
             }) => values.push(s.value()),
             other => {
-                problems.push((
-                    other.span(),
-                    "`values` is an array of strings: values = [\"asc\", \"desc\"]".to_owned(),
-                ));
+                problems.push((other.span(), message));
                 return Ok(None);
             }
         }

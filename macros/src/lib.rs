@@ -48,13 +48,28 @@ pub fn backlog_tool(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let mut errors = Errors::default();
-    let tool = attr::parse(args.into(), &function, &mut errors);
+    let mut tool = attr::parse(args.into(), &function, &mut errors);
     let context = match toml_file::find_above_caller() {
         Some(path) => match toml_file::read(&path, "tools.toml") {
-            Ok(file) => Some(valid::Context {
-                toolsets: file.toolsets,
-                toml_tool_names: file.tools.iter().map(|t| t.name().to_owned()).collect(),
-            }),
+            Ok(file) => {
+                // Shared parameter sets come first, in the order named.
+                if let Some(tool) = &mut tool {
+                    let mut params = Vec::new();
+                    for set in std::mem::take(&mut tool.param_sets) {
+                        match toml_file::set_params(&file, &set.value, set.span) {
+                            Ok(set_params) => params.extend(set_params),
+                            Err(message) => errors
+                                .at(set.span, format!("tool {:?}: {message}", tool.name.value)),
+                        }
+                    }
+                    params.append(&mut tool.params);
+                    tool.params = params;
+                }
+                Some(valid::Context {
+                    toolsets: file.toolsets,
+                    toml_tool_names: file.tools.iter().map(|t| t.name().to_owned()).collect(),
+                })
+            }
             Err(message) => {
                 errors.at(proc_macro2::Span::call_site(), message);
                 None

@@ -1,6 +1,7 @@
 //! Parses a `tools.toml` file into the IR, and finds the `tools.toml` a
 //! `#[backlog_tool]` fn belongs to (for its list of toolsets and tool names).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use proc_macro2::Span;
@@ -15,6 +16,9 @@ use crate::errors::Errors;
 pub struct File {
     /// The toolsets, in the order tools are listed; each is a cargo feature.
     pub toolsets: Vec<String>,
+    /// Named lists of parameters that tools share (`param_sets = ["name"]`).
+    #[serde(default)]
+    pub param_sets: BTreeMap<String, Vec<TomlParam>>,
     #[serde(default)]
     pub tools: Vec<TomlTool>,
 }
@@ -38,6 +42,8 @@ pub struct TomlTool {
     path: String,
     #[serde(default)]
     params: Vec<TomlParam>,
+    #[serde(default)]
+    param_sets: Vec<String>,
     read_only_hint: Option<bool>,
     destructive_hint: Option<bool>,
     idempotent_hint: Option<bool>,
@@ -46,7 +52,7 @@ pub struct TomlTool {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TomlParam {
+pub struct TomlParam {
     #[serde(default)]
     name: String,
     #[serde(default, rename = "type")]
@@ -84,16 +90,25 @@ pub fn read(path: &Path, shown: &str) -> Result<File, String> {
 pub fn tools(file: File, shown: &str, span: Span, errors: &mut Errors) -> Vec<Tool> {
     let at = |value: String| Spanned::new(value, span);
     let mut tools = Vec::new();
-    for tool in file.tools {
+    for tool in &file.tools {
+        let name = if tool.name.is_empty() {
+            "<unnamed>"
+        } else {
+            &tool.name
+        };
         let mut complete = true;
         let mut params = Vec::new();
-        for p in tool.params {
-            let mut report = |message: String| {
-                let name = if tool.name.is_empty() {
-                    "<unnamed>"
-                } else {
-                    &tool.name
-                };
+        for set in &tool.param_sets {
+            match set_params(&file, set, span) {
+                Ok(set_params) => params.extend(set_params),
+                Err(message) => {
+                    errors.at(span, format!("{shown}: tool {name:?}: {message}"));
+                    complete = false;
+                }
+            }
+        }
+        for p in &tool.params {
+            params.push(convert(p, span, &mut |message| {
                 let param = if p.name.is_empty() {
                     "<unnamed>"
                 } else {
@@ -104,52 +119,7 @@ pub fn tools(file: File, shown: &str, span: Span, errors: &mut Errors) -> Vec<To
                     format!("{shown}: tool {name:?}: parameter {param:?}: {message}"),
                 );
                 complete = false;
-            };
-            let rust_type = match &p.rust_type {
-                Some(text) => match syn::parse_str::<syn::Type>(text) {
-                    Ok(ty) => Some(Spanned::new(ty, span)),
-                    Err(e) => {
-                        report(format!("rust_type {text:?} is not a Rust type: {e}"));
-                        None
-                    }
-                },
-                None => None,
-            };
-            let default = match &p.default {
-                None => None,
-                Some(value) => match value {
-                    toml::Value::String(s) => Some(Literal::Str(s.clone())),
-                    toml::Value::Integer(i) => Some(Literal::Int(*i)),
-                    toml::Value::Float(f) => Some(Literal::Float(*f)),
-                    toml::Value::Boolean(b) => Some(Literal::Bool(*b)),
-                    other => {
-                        report(format!(
-                            "`default` is a string, number or boolean, not {}",
-                            other.type_str()
-                        ));
-                        None
-                    }
-                }
-                .map(|literal| Spanned::new(literal, span)),
-            };
-            params.push(Param {
-                name: at(p.name),
-                ty: at(p.ty),
-                rust_type,
-                required: p.required,
-                description: at(p.description),
-                location: p.location.map(at),
-                source_of: p.source_of.map(at),
-                format: p.format.map(at),
-                min: p.min.map(|v| Spanned::new(v, span)),
-                max: p.max.map(|v| Spanned::new(v, span)),
-                values: p.values.map(|v| Spanned::new(v, span)),
-                default,
-                clear_when_empty: p.clear_when_empty,
-                max_length: p.max_length.map(|v| Spanned::new(v, span)),
-                max_items: p.max_items.map(|v| Spanned::new(v, span)),
-                span,
-            });
+            }));
         }
         if !complete {
             continue;
@@ -158,13 +128,14 @@ pub fn tools(file: File, shown: &str, span: Span, errors: &mut Errors) -> Vec<To
             origin: Origin::Toml {
                 file: shown.to_owned(),
             },
-            name: at(tool.name),
-            toolset: at(tool.toolset),
-            title: at(tool.title),
-            description: at(tool.description),
-            method: at(tool.method),
-            path: at(tool.path),
+            name: at(tool.name.clone()),
+            toolset: at(tool.toolset.clone()),
+            title: at(tool.title.clone()),
+            description: at(tool.description.clone()),
+            method: at(tool.method.clone()),
+            path: at(tool.path.clone()),
             params,
+            param_sets: Vec::new(),
             annotations: AnnotationOverrides {
                 read_only: tool.read_only_hint,
                 destructive: tool.destructive_hint,
@@ -175,6 +146,85 @@ pub fn tools(file: File, shown: &str, span: Span, errors: &mut Errors) -> Vec<To
         });
     }
     tools
+}
+
+/// The parameters of the set `name` of `file`, as IR.
+pub fn set_params(file: &File, name: &str, span: Span) -> Result<Vec<Param>, String> {
+    let Some(set) = file.param_sets.get(name) else {
+        let known: Vec<&str> = file.param_sets.keys().map(String::as_str).collect();
+        return Err(format!(
+            "unknown param set {name:?}; tools.toml's [param_sets] has: {}",
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ));
+    };
+    let mut problems = Vec::new();
+    let params = set
+        .iter()
+        .map(|p| {
+            convert(p, span, &mut |message| {
+                problems.push(format!("parameter {:?}: {message}", p.name))
+            })
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(params)
+    } else {
+        Err(format!("in param set {name:?}: {}", problems.join("; ")))
+    }
+}
+
+/// One TOML parameter as IR; what cannot be converted goes to `report`.
+fn convert(p: &TomlParam, span: Span, report: &mut dyn FnMut(String)) -> Param {
+    let at = |value: String| Spanned::new(value, span);
+    let rust_type = match &p.rust_type {
+        Some(text) => match syn::parse_str::<syn::Type>(text) {
+            Ok(ty) => Some(Spanned::new(ty, span)),
+            Err(e) => {
+                report(format!("rust_type {text:?} is not a Rust type: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let default = match &p.default {
+        None => None,
+        Some(value) => match value {
+            toml::Value::String(s) => Some(Literal::Str(s.clone())),
+            toml::Value::Integer(i) => Some(Literal::Int(*i)),
+            toml::Value::Float(f) => Some(Literal::Float(*f)),
+            toml::Value::Boolean(b) => Some(Literal::Bool(*b)),
+            other => {
+                report(format!(
+                    "`default` is a string, number or boolean, not {}",
+                    other.type_str()
+                ));
+                None
+            }
+        }
+        .map(|literal| Spanned::new(literal, span)),
+    };
+    Param {
+        name: at(p.name.clone()),
+        ty: at(p.ty.clone()),
+        rust_type,
+        required: p.required,
+        description: at(p.description.clone()),
+        location: p.location.clone().map(at),
+        source_of: p.source_of.clone().map(at),
+        format: p.format.clone().map(at),
+        min: p.min.map(|v| Spanned::new(v, span)),
+        max: p.max.map(|v| Spanned::new(v, span)),
+        values: p.values.clone().map(|v| Spanned::new(v, span)),
+        default,
+        clear_when_empty: p.clear_when_empty,
+        max_length: p.max_length.map(|v| Spanned::new(v, span)),
+        max_items: p.max_items.map(|v| Spanned::new(v, span)),
+        span,
+    }
 }
 
 /// The file a macro call refers to: relative to the file holding the call

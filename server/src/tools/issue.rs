@@ -206,26 +206,7 @@ pub fn encode_custom_field_filters(
     title = "Get issues",
     method = "GET",
     path = "issues",
-    param(name = "projectId", type = "integer[]", description = "Only issues of these project IDs"),
-    param(name = "issueTypeId", type = "integer[]", description = "Only issues of these issue type IDs"),
-    param(name = "categoryId", type = "integer[]", description = "Only issues in these category IDs"),
-    param(name = "versionId", type = "integer[]", description = "Only issues with these version IDs"),
-    param(name = "milestoneId", type = "integer[]", description = "Only issues with these milestone IDs"),
-    param(name = "statusId", type = "integer[]", description = "Only issues in these status IDs"),
-    param(name = "priorityId", type = "integer[]", description = "Only issues with these priority IDs"),
-    param(name = "assigneeId", type = "integer[]", description = "Only issues assigned to these user IDs"),
-    param(name = "createdUserId", type = "integer[]", description = "Only issues created by these user IDs"),
-    param(name = "resolutionId", type = "integer[]", description = "Only issues with these resolution IDs"),
-    param(name = "parentIssueId", type = "integer[]", description = "Only subtasks of these issue IDs"),
-    param(name = "keyword", type = "string", description = "Words to find in the summary, description or comments"),
-    param(name = "startDateSince", type = "date", description = "Start date on or after (yyyy-MM-dd)"),
-    param(name = "startDateUntil", type = "date", description = "Start date on or before (yyyy-MM-dd)"),
-    param(name = "dueDateSince", type = "date", description = "Due date on or after (yyyy-MM-dd)"),
-    param(name = "dueDateUntil", type = "date", description = "Due date on or before (yyyy-MM-dd)"),
-    param(name = "createdSince", type = "date", description = "Created on or after (yyyy-MM-dd)"),
-    param(name = "createdUntil", type = "date", description = "Created on or before (yyyy-MM-dd)"),
-    param(name = "updatedSince", type = "date", description = "Updated on or after (yyyy-MM-dd)"),
-    param(name = "updatedUntil", type = "date", description = "Updated on or before (yyyy-MM-dd)"),
+    param_sets = ["issue_filters"],
     param(name = "sort", type = "enum", description = "Sort key",
         values = ["issueType", "category", "version", "milestone", "summary", "status", "priority", "attachment",
                   "sharedFile", "created", "createdUser", "updated", "updatedUser", "assignee", "startDate",
@@ -252,106 +233,7 @@ async fn get_issues(backlog: &Backlog, args: get_issues::Args) -> Result<ToolOut
     title = "Count issues",
     method = "GET",
     path = "issues/count",
-    param(
-        name = "projectId",
-        type = "integer[]",
-        description = "Only issues of these project IDs"
-    ),
-    param(
-        name = "issueTypeId",
-        type = "integer[]",
-        description = "Only issues of these issue type IDs"
-    ),
-    param(
-        name = "categoryId",
-        type = "integer[]",
-        description = "Only issues in these category IDs"
-    ),
-    param(
-        name = "versionId",
-        type = "integer[]",
-        description = "Only issues with these version IDs"
-    ),
-    param(
-        name = "milestoneId",
-        type = "integer[]",
-        description = "Only issues with these milestone IDs"
-    ),
-    param(
-        name = "statusId",
-        type = "integer[]",
-        description = "Only issues in these status IDs"
-    ),
-    param(
-        name = "priorityId",
-        type = "integer[]",
-        description = "Only issues with these priority IDs"
-    ),
-    param(
-        name = "assigneeId",
-        type = "integer[]",
-        description = "Only issues assigned to these user IDs"
-    ),
-    param(
-        name = "createdUserId",
-        type = "integer[]",
-        description = "Only issues created by these user IDs"
-    ),
-    param(
-        name = "resolutionId",
-        type = "integer[]",
-        description = "Only issues with these resolution IDs"
-    ),
-    param(
-        name = "parentIssueId",
-        type = "integer[]",
-        description = "Only subtasks of these issue IDs"
-    ),
-    param(
-        name = "keyword",
-        type = "string",
-        description = "Words to find in the summary, description or comments"
-    ),
-    param(
-        name = "startDateSince",
-        type = "date",
-        description = "Start date on or after (yyyy-MM-dd)"
-    ),
-    param(
-        name = "startDateUntil",
-        type = "date",
-        description = "Start date on or before (yyyy-MM-dd)"
-    ),
-    param(
-        name = "dueDateSince",
-        type = "date",
-        description = "Due date on or after (yyyy-MM-dd)"
-    ),
-    param(
-        name = "dueDateUntil",
-        type = "date",
-        description = "Due date on or before (yyyy-MM-dd)"
-    ),
-    param(
-        name = "createdSince",
-        type = "date",
-        description = "Created on or after (yyyy-MM-dd)"
-    ),
-    param(
-        name = "createdUntil",
-        type = "date",
-        description = "Created on or before (yyyy-MM-dd)"
-    ),
-    param(
-        name = "updatedSince",
-        type = "date",
-        description = "Updated on or after (yyyy-MM-dd)"
-    ),
-    param(
-        name = "updatedUntil",
-        type = "date",
-        description = "Updated on or before (yyyy-MM-dd)"
-    ),
+    param_sets = ["issue_filters"],
     param(
         name = "customFields",
         rust_type = "Vec<CustomFieldFilter>",

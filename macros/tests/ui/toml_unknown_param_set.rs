@@ -1,0 +1,3 @@
+backlog_mcp_macros::tools_toml!("toml_unknown_param_set.toml");
+
+fn main() {}
