@@ -3,54 +3,24 @@
 //! at the cap without the server's memory growing. Figures are printed
 //! (run with --no-capture), never asserted as timings.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use backlog_mcp_tests::backlog_sandbox::{
     DEFAULT_API_KEY, Fault, FaultRule, Sandbox, SandboxHandle,
 };
-use backlog_mcp_tests::{McpClient, Protocol};
+use backlog_mcp_tests::{McpClient, Protocol, ServerProcess};
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
-/// The server on a free port, pointed at `sandbox`; returns it and its MCP URL.
-async fn server(sandbox: &SandboxHandle, extra_env: &[(&str, &str)]) -> (Child, String) {
-    let mut command = Command::new(backlog_mcp_tests::server_binary());
-    command
-        .args(["--transport", "http", "--http-port", "0"])
-        .env_clear()
-        .env("RUST_LOG", "info")
-        .env("BACKLOG_BASE_URL", sandbox.api_base_url())
-        .env("BACKLOG_API_KEY", sandbox.api_key())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for (name, value) in extra_env {
-        command.env(name, value);
-    }
-    let mut child = command.spawn().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next_line().await.unwrap().expect("server started");
-        if let Some(url) = line.split("MCP endpoint: ").nth(1) {
-            break url.trim().to_owned();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, url)
-}
-
-/// Resident memory of a process, in KiB.
-fn rss_kib(child: &Child) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id().unwrap())).unwrap();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
+/// The server on a free port, pointed at `sandbox`.
+async fn server(sandbox: &SandboxHandle, extra_env: &[(&str, &str)]) -> ServerProcess {
+    let base_url = sandbox.api_base_url();
+    let api_key = sandbox.api_key();
+    let mut env = vec![
+        ("BACKLOG_BASE_URL", base_url.as_str()),
+        ("BACKLOG_API_KEY", api_key.as_str()),
+    ];
+    env.extend_from_slice(extra_env);
+    ServerProcess::start(&[], &env).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,19 +29,19 @@ async fn soak_20000_get_issue_calls_at_concurrency_32() {
     const CONCURRENCY: usize = 32;
     let sandbox = Sandbox::new(DEFAULT_API_KEY).spawn().await.unwrap();
     sandbox.set_recording(false);
-    let (child, url) = server(&sandbox, &[("BACKLOG_MAX_CONCURRENCY", "32")]).await;
-    let warmup = McpClient::connect(&url, Protocol::V2025_11_25).await;
+    let server = server(&sandbox, &[("BACKLOG_MAX_CONCURRENCY", "32")]).await;
+    let warmup = McpClient::connect(&server.url, Protocol::V2025_11_25).await;
     for _ in 0..200 {
         warmup
             .call("get_issue", json!({"issueKey": "DEMO-1"}))
             .await
             .json();
     }
-    let before = rss_kib(&child);
+    let before = server.rss_kib();
     let started = Instant::now();
     let mut workers = Vec::new();
     for worker in 0..CONCURRENCY {
-        let url = url.clone();
+        let url = server.url.clone();
         workers.push(tokio::spawn(async move {
             let client = McpClient::connect(&url, Protocol::V2025_11_25).await;
             let mut errors = 0;
@@ -90,7 +60,7 @@ async fn soak_20000_get_issue_calls_at_concurrency_32() {
         errors += worker.await.unwrap();
     }
     let elapsed = started.elapsed();
-    let after = rss_kib(&child);
+    let after = server.rss_kib();
     eprintln!(
         "soak: {} get_issue calls at concurrency {CONCURRENCY} in {:.1} s ({:.0}/s), {errors} errors; server RSS {} KiB before, {} KiB after",
         CALLS / CONCURRENCY * CONCURRENCY,
@@ -116,13 +86,13 @@ async fn twenty_megabyte_replies_leave_memory_bounded() {
             bytes: 20 * 1024 * 1024,
         },
     ));
-    let (child, url) = server(&sandbox, &[]).await;
-    let client = McpClient::connect(&url, Protocol::V2025_11_25).await;
+    let server = server(&sandbox, &[]).await;
+    let client = McpClient::connect(&server.url, Protocol::V2025_11_25).await;
     client.call("get_myself", json!({})).await.json();
-    let before = rss_kib(&child);
+    let before = server.rss_kib();
     let mut calls = Vec::new();
     for _ in 0..8 {
-        let url = url.clone();
+        let url = server.url.clone();
         calls.push(tokio::spawn(async move {
             let client = McpClient::connect(&url, Protocol::V2025_11_25).await;
             client.call("get_issues", json!({"count": 100})).await
@@ -137,7 +107,7 @@ async fn twenty_megabyte_replies_leave_memory_bounded() {
         );
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let after = rss_kib(&child);
+    let after = server.rss_kib();
     eprintln!("20 MB replies x8 (cap 4 MiB): server RSS {before} KiB before, {after} KiB after");
     assert!(
         after < before + 48 * 1024,

@@ -4,8 +4,8 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, Sandbox};
-use backlog_mcp_tests::{McpClient, Protocol};
+use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, Fault, FaultRule, Sandbox};
+use backlog_mcp_tests::{McpClient, Protocol, ServerProcess};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
@@ -129,51 +129,45 @@ async fn missing_credentials_exit_with_one_clear_message() {
     assert!(output.stdout.is_empty());
 }
 
-/// Starts `backlog-mcp --transport http --http-port 0 …` and reads the endpoint from its log.
-async fn start_http(args: &[&str]) -> (Child, String, tokio::task::JoinHandle<String>) {
-    let mut all = vec!["--transport", "http", "--http-port", "0"];
-    all.extend_from_slice(args);
-    let mut child = command(&all).spawn().unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = tokio::time::timeout(Duration::from_secs(20), async {
-        while let Some(line) = stderr.next_line().await.unwrap() {
-            if let Some(rest) = line.split("MCP endpoint: ").nth(1) {
-                return rest.trim().to_owned();
-            }
-        }
-        panic!("the server exited before listening");
-    })
-    .await
-    .expect("server listens in time");
-    let rest = tokio::spawn(async move {
-        let mut text = String::new();
-        while let Ok(Some(line)) = stderr.next_line().await {
-            text.push_str(&line);
-            text.push('\n');
-        }
-        text
-    });
-    (child, url, rest)
+#[tokio::test]
+async fn sandbox_flag_over_http_then_sigterm() {
+    let server = ServerProcess::start(&["--sandbox"], &[]).await;
+    let client = McpClient::connect(&server.url, Protocol::V2025_11_25).await;
+    let projects = client.call("get_project_list", json!({})).await.json();
+    assert!(projects.as_array().unwrap().len() >= 3);
+    server.terminate();
+    let (status, log) = server.wait().await;
+    assert!(status.success(), "{status:?}");
+    assert!(log.contains("shutting down"), "{log}");
 }
 
 #[tokio::test]
-async fn sandbox_flag_over_http_then_sigterm() {
-    let (mut child, url, log) = start_http(&["--sandbox"]).await;
-    let client = McpClient::connect(&url, Protocol::V2025_11_25).await;
-    let projects = client.call("get_project_list", json!({})).await.json();
-    assert!(projects.as_array().unwrap().len() >= 3);
-
-    let pid = child.id().expect("running").to_string();
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
-        .await
-        .expect("stops on SIGTERM")
-        .unwrap();
+async fn sigterm_finishes_the_calls_in_flight() {
+    let sandbox = Sandbox::new(DEFAULT_API_KEY).spawn().await.unwrap();
+    sandbox.add_fault(FaultRule::new(
+        Some("GET"),
+        "/api/v2/space",
+        Fault::Delay(Duration::from_millis(1500)),
+    ));
+    let base_url = sandbox.api_base_url();
+    let api_key = sandbox.api_key();
+    let server = ServerProcess::start(
+        &[],
+        &[
+            ("BACKLOG_BASE_URL", &base_url),
+            ("BACKLOG_API_KEY", &api_key),
+        ],
+    )
+    .await;
+    let client = McpClient::connect(&server.url, Protocol::V2025_11_25).await;
+    let call = tokio::spawn(async move { client.call("get_space", json!({})).await });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    server.terminate();
+    let space = call.await.unwrap().json();
+    assert_eq!(
+        space["spaceKey"], "demo",
+        "the call in flight got its answer"
+    );
+    let (status, _) = server.wait().await;
     assert!(status.success(), "{status:?}");
-    let log = log.await.unwrap();
-    assert!(log.contains("shutting down"), "{log}");
 }

@@ -347,3 +347,82 @@ pub fn server_binary() -> std::path::PathBuf {
     );
     binary
 }
+
+/// The real binary serving Streamable HTTP on a free loopback port.
+pub struct ServerProcess {
+    pub child: tokio::process::Child,
+    /// `http://127.0.0.1:PORT/mcp`, read from the server's log.
+    pub url: String,
+    log: tokio::task::JoinHandle<String>,
+}
+
+impl ServerProcess {
+    /// Starts `backlog-mcp --transport http --http-port 0 ARGS` with only `env`
+    /// (and RUST_LOG=info) in its environment.
+    pub async fn start(args: &[&str], env: &[(&str, &str)]) -> ServerProcess {
+        use tokio::io::{AsyncBufReadExt, BufReader};
+        let mut command = tokio::process::Command::new(server_binary());
+        command
+            .args(["--transport", "http", "--http-port", "0"])
+            .args(args)
+            .env_clear()
+            .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().expect("the server binary starts");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let url = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if let Some(url) = line.split("MCP endpoint: ").nth(1) {
+                    return url.trim().to_owned();
+                }
+            }
+            panic!("the server exited before listening");
+        })
+        .await
+        .expect("the server listens in time");
+        // Keep draining the log so the server never blocks on a full pipe.
+        let log = tokio::spawn(async move {
+            let mut text = String::new();
+            while let Ok(Some(line)) = lines.next_line().await {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            text
+        });
+        ServerProcess { child, url, log }
+    }
+
+    /// Resident memory, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let pid = self.child.id().expect("running");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS")
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("running").to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
+    /// Waits for the exit (10 s at most); returns the status and the whole log.
+    pub async fn wait(mut self) -> (std::process::ExitStatus, String) {
+        let status = tokio::time::timeout(std::time::Duration::from_secs(10), self.child.wait())
+            .await
+            .expect("the server exits in time")
+            .unwrap();
+        (status, self.log.await.unwrap())
+    }
+}
