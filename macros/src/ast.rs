@@ -48,7 +48,7 @@ pub struct Param {
     pub description: Spanned<String>,
     /// `path`, `query` or `form`; derived when absent.
     pub location: Option<Spanned<String>>,
-    /// The path placeholder this parameter is one of the sources of
+    /// The path variable this parameter is one of the sources of
     /// (`issueId` and `issueKey` are both sources of `{issueIdOrKey}`).
     pub source_of: Option<Spanned<String>>,
     /// A named string format (`issue_key`, `project_key`).
@@ -138,8 +138,8 @@ pub const DEFAULT_MAX_ITEMS: i64 = 100;
 
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 
-/// The placeholders of a path template, in order: `issues/{issueIdOrKey}` → `issueIdOrKey`.
-pub fn placeholders(path: &str) -> Vec<&str> {
+/// The path variables of a path template, in order: `issues/{issueIdOrKey}` → `issueIdOrKey`.
+pub fn path_variables(path: &str) -> Vec<&str> {
     path.split('/')
         .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .collect()

@@ -60,7 +60,7 @@ pub fn tool(checked: &Checked) -> TokenStream {
     for segment in &checked.segments {
         match segment {
             Segment::Literal(text) => request.push(quote!(request.segment(#text);)),
-            Segment::Placeholder { name, sources } => {
+            Segment::Variable { name, sources } => {
                 let params: Vec<&Param> = sources.iter().map(|&i| &tool.params[i]).collect();
                 let direct =
                     sources.len() == 1 && checked.params[sources[0]].location == Location::Path;

@@ -19,9 +19,9 @@ pub struct Context {
 /// Where a parameter ends up, once resolved.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Location {
-    /// Fills the path placeholder of the same name.
+    /// Fills the path variable of the same name.
     Path,
-    /// One of the sources of a placeholder (`issueId` for `{issueIdOrKey}`).
+    /// One of the sources of a variable (`issueId` for `{issueIdOrKey}`).
     Source,
     Query,
     Form,
@@ -36,8 +36,8 @@ pub struct CheckedParam {
 
 pub enum Segment {
     Literal(String),
-    /// A placeholder and the indices of the parameters that can fill it, in order.
-    Placeholder {
+    /// A variable and the indices of the parameters that can fill it, in order.
+    Variable {
         name: String,
         sources: Vec<usize>,
     },
@@ -206,18 +206,16 @@ fn check_tool(
     }
     for segment in path.split('/') {
         let braces = segment.matches(['{', '}']).count();
-        let placeholder =
+        let variable =
             segment.starts_with('{') && segment.ends_with('}') && braces == 2 && segment.len() > 2;
-        if braces > 0 && !placeholder {
+        if braces > 0 && !variable {
             report.at(
                 tool.path.span,
-                format!(
-                    "path segment {segment:?} must be a literal or exactly one {{placeholder}}"
-                ),
+                format!("path segment {segment:?} must be a literal or exactly one {{variable}}"),
             );
         }
     }
-    let placeholders = ast::placeholders(path);
+    let path_variables = ast::path_variables(path);
 
     let mut params = Vec::new();
     // Parameters become fields named in snake_case: `issueId` and `issue_id` would collide.
@@ -238,19 +236,19 @@ fn check_tool(
         } else {
             fields.insert(field, &param.name.value);
         }
-        params.push(check_param(param, is_fn, method, &placeholders, report));
+        params.push(check_param(param, is_fn, method, &path_variables, report));
     }
 
     let mut segments = Vec::new();
     for segment in path.split('/') {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(placeholder) => {
+            Some(variable) => {
                 let direct: Vec<usize> = tool
                     .params
                     .iter()
                     .enumerate()
                     .filter(|(i, p)| {
-                        p.name.value == placeholder && params[*i].location == Location::Path
+                        p.name.value == variable && params[*i].location == Location::Path
                     })
                     .map(|(i, _)| i)
                     .collect();
@@ -258,28 +256,28 @@ fn check_tool(
                     .params
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| p.source_of.as_ref().is_some_and(|s| s.value == placeholder))
+                    .filter(|(_, p)| p.source_of.as_ref().is_some_and(|s| s.value == variable))
                     .map(|(i, _)| i)
                     .collect();
                 if direct.is_empty() && sources.is_empty() {
                     report.at(
                         tool.path.span,
                         format!(
-                            "path parameter {{{placeholder}}} has no source: declare a required parameter named \
-                             {placeholder:?}, or parameters with source_of = {placeholder:?}"
+                            "path parameter {{{variable}}} has no source: declare a required parameter named \
+                             {variable:?}, or parameters with source_of = {variable:?}"
                         ),
                     );
                 } else if !direct.is_empty() && !sources.is_empty() {
                     report.at(
                         tool.path.span,
                         format!(
-                            "path parameter {{{placeholder}}} has both a parameter of that name \
+                            "path parameter {{{variable}}} has both a parameter of that name \
                              and source_of parameters; keep one or the other"
                         ),
                     );
                 }
-                segments.push(Segment::Placeholder {
-                    name: placeholder.to_owned(),
+                segments.push(Segment::Variable {
+                    name: variable.to_owned(),
                     sources: if direct.is_empty() { sources } else { direct },
                 });
             }
@@ -293,7 +291,7 @@ fn check_param(
     param: &Param,
     is_fn: bool,
     method: &str,
-    placeholders: &[&str],
+    path_variables: &[&str],
     report: &mut Reporter,
 ) -> CheckedParam {
     let name = &param.name.value;
@@ -497,7 +495,7 @@ fn check_param(
         }
     }
 
-    let is_placeholder = placeholders.contains(&name.as_str());
+    let is_path_variable = path_variables.contains(&name.as_str());
     let location = match param.location.as_ref().map(|l| l.value.as_str()) {
         _ if param.source_of.is_some() => {
             let target = param
@@ -505,16 +503,16 @@ fn check_param(
                 .as_ref()
                 .map(|s| s.value.as_str())
                 .unwrap_or_default();
-            if !placeholders.contains(&target) {
+            if !path_variables.contains(&target) {
                 at(
                     param.source_of.as_ref().map_or(param.span, |s| s.span),
                     format!(
-                        "source_of {target:?} is not a placeholder of the path; \
-                         its placeholders are: {}",
-                        if placeholders.is_empty() {
+                        "source_of {target:?} is not a variable of the path; \
+                         its path variables are: {}",
+                        if path_variables.is_empty() {
                             "none".to_owned()
                         } else {
-                            placeholders.join(", ")
+                            path_variables.join(", ")
                         }
                     ),
                 );
@@ -523,7 +521,7 @@ fn check_param(
                 at(
                     param.name.span,
                     "a source_of parameter is optional (any one of the sources fills the \
-                     placeholder); remove `required`"
+                     variable); remove `required`"
                         .to_owned(),
                 );
             }
@@ -554,12 +552,12 @@ fn check_param(
             }
             Location::Body
         }
-        Some("path") | None if is_placeholder => {
+        Some("path") | None if is_path_variable => {
             if !param.required {
                 at(
                     param.name.span,
                     format!(
-                        "fills the path placeholder {{{name}}}, so it must be required: {}",
+                        "fills the path variable {{{name}}}, so it must be required: {}",
                         if is_fn {
                             "add `required`"
                         } else {
@@ -579,7 +577,7 @@ fn check_param(
         Some("path") => {
             at(
                 param.location.as_ref().map_or(param.span, |l| l.span),
-                "location is path, but the path has no placeholder of this name".to_owned(),
+                "location is path, but the path has no variable of this name".to_owned(),
             );
             Location::Path
         }
