@@ -162,6 +162,13 @@ impl Registry {
         self.by_name.get(name).map(|&index| self.tools[index])
     }
 
+    /// The MCP descriptor of one tool.
+    pub fn descriptor(&self, name: &str) -> Option<&rmcp::model::Tool> {
+        self.by_name
+            .get(name)
+            .map(|&index| &self.descriptors[index])
+    }
+
     pub fn tools(&self) -> &[&'static ToolDef] {
         &self.tools
     }

@@ -335,10 +335,13 @@ pub fn server_binary() -> std::path::PathBuf {
         return path.into();
     }
     let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target dir");
+    // Tests live in target/<profile>/deps, binaries (like `load`) beside the server.
+    let dir = exe.parent().expect("target dir");
+    let dir = if dir.ends_with("deps") {
+        dir.parent().expect("target dir")
+    } else {
+        dir
+    };
     let binary = dir.join("backlog-mcp");
     assert!(
         binary.exists(),

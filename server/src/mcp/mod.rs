@@ -112,11 +112,6 @@ impl ServerHandler for BacklogMcp {
     }
 
     fn get_tool(&self, name: &str) -> Option<rmcp::model::Tool> {
-        let tool = self.registry.get(name)?;
-        self.registry
-            .descriptors()
-            .iter()
-            .find(|d| d.name == tool.name)
-            .cloned()
+        self.registry.descriptor(name).cloned()
     }
 }
