@@ -6,6 +6,10 @@
 //! `http` (axum, Streamable HTTP) / stdio; `backlog` is the HTTP client every
 //! tool call goes through.
 
+// A tool whose toolset has no cargo feature would be compiled out silently:
+// make that a compile error ("unexpected `cfg` condition value").
+#![deny(unexpected_cfgs)]
+
 // Lets generated code name this crate as `::backlog_mcp` from inside it too.
 extern crate self as backlog_mcp;
 
