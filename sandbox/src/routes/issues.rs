@@ -152,6 +152,26 @@ impl Filters {
     }
 }
 
+/// The `_min`/`_max` bounds of a range filter; `None` when neither is given.
+fn range<T>(
+    name: &str,
+    param: &CustomFieldParam,
+    parse: impl Fn(&str) -> Option<T>,
+) -> ApiResult<Option<(Option<T>, Option<T>)>> {
+    let bound = |suffix: &str, text: &Option<String>| match text.as_deref() {
+        None | Some("") => Ok(None),
+        Some(t) => parse(t)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(&format!("{name}_{suffix}"))),
+    };
+    let (min, max) = (bound("min", &param.min)?, bound("max", &param.max)?);
+    Ok((min.is_some() || max.is_some()).then_some((min, max)))
+}
+
+fn in_range<T: PartialOrd>(value: T, min: Option<T>, max: Option<T>) -> bool {
+    min.is_none_or(|m| value >= m) && max.is_none_or(|m| value <= m)
+}
+
 /// Text fields match a keyword, numeric/date fields a `_min`/`_max` range, list fields any
 /// of the items given as `customField_{id}[n]`. Everything else is ignored, as Backlog
 /// ignores a bare `customField_{id}=` or `customField_{id}[]=` list filter.
@@ -182,42 +202,21 @@ fn custom_field_filter(
             })
         }
         FieldKind::Numeric => {
-            let bound = |key: &str, text: &Option<String>| -> ApiResult<Option<f64>> {
-                match text.as_deref() {
-                    None | Some("") => Ok(None),
-                    Some(t) => t.parse().map(Some).map_err(|_| ApiError::invalid(key)),
-                }
-            };
-            let min = bound(&format!("{name}_min"), &param.min)?;
-            let max = bound(&format!("{name}_max"), &param.max)?;
-            if min.is_none() && max.is_none() {
+            let parse = |t: &str| t.parse::<f64>().ok();
+            let Some((min, max)) = range(&name, param, parse)? else {
                 return Ok(None);
-            }
+            };
             Box::new(move |_, i| match value(i) {
-                Some(FieldValue::Numeric(n)) => {
-                    min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
-                }
+                Some(FieldValue::Numeric(n)) => in_range(n, min, max),
                 _ => false,
             })
         }
         FieldKind::Date => {
-            let bound = |key: &str, text: &Option<String>| -> ApiResult<Option<Date>> {
-                match text.as_deref() {
-                    None | Some("") => Ok(None),
-                    Some(t) => Date::parse(t)
-                        .map(Some)
-                        .ok_or_else(|| ApiError::invalid(key)),
-                }
-            };
-            let min = bound(&format!("{name}_min"), &param.min)?;
-            let max = bound(&format!("{name}_max"), &param.max)?;
-            if min.is_none() && max.is_none() {
+            let Some((min, max)) = range(&name, param, Date::parse)? else {
                 return Ok(None);
-            }
+            };
             Box::new(move |_, i| match value(i) {
-                Some(FieldValue::Date(d)) => {
-                    min.is_none_or(|m| d >= m) && max.is_none_or(|m| d <= m)
-                }
+                Some(FieldValue::Date(d)) => in_range(d, min, max),
                 _ => false,
             })
         }
