@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use backlog_mcp::backlog::{Backlog, BacklogConfig};
+use backlog_mcp::backlog::SpaceConfig;
+use backlog_mcp::inventory::Inventory;
 use backlog_mcp::mcp::BacklogMcp;
-use backlog_mcp::registry::Registry;
-use backlog_mcp_tests::TestServer;
 use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, Sandbox, SandboxHandle};
+use backlog_mcp_tests::{TestServer, mcp_server};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Value, json};
@@ -65,15 +65,15 @@ fn arguments(names: Vec<String>) -> impl Strategy<Value = Map<String, Value>> {
 struct Target {
     mcp: BacklogMcp,
     sandbox: SandboxHandle,
-    registry: Arc<Registry>,
+    registry: Arc<Inventory>,
 }
 
 async fn target() -> Target {
     let sandbox = Sandbox::new(DEFAULT_API_KEY).spawn().await.unwrap();
     sandbox.set_recording(true);
-    let registry = Arc::new(Registry::new(None).unwrap());
-    let config = BacklogConfig::new(sandbox.api_base_url(), sandbox.api_key());
-    let mcp = BacklogMcp::new(registry.clone(), Arc::new(Backlog::new(config).unwrap()));
+    let registry = Arc::new(Inventory::all());
+    let config = SpaceConfig::new(sandbox.api_base_url());
+    let mcp = mcp_server(Inventory::all(), config, &sandbox.api_key());
     Target {
         mcp,
         sandbox,
@@ -109,7 +109,8 @@ fn tool_arguments_never_panic_nor_escape_the_path() {
         runner
             .run(&arguments(names.clone()), |arguments| {
                 target.sandbox.clear_requests();
-                let result = runtime.block_on(target.mcp.call(tool.name, Some(arguments.clone())));
+                let result =
+                    runtime.block_on(target.mcp.call(tool.name, Some(arguments.clone()), None));
                 prop_assert!(
                     result.is_ok(),
                     "{}: a known tool never gives a protocol error",

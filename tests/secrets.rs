@@ -88,7 +88,7 @@ async fn the_key_appears_in_no_log_line_and_no_tool_result() {
 
     // A wrong key that looks like the right one.
     let wrong = format!("{KEY}-wrong");
-    let other = TestServer::start_configured(KEY, |config| config.api_key = wrong.clone()).await;
+    let other = TestServer::start_full(KEY, Some(&wrong), |_| {}).await;
     texts.push(
         other
             .client()

@@ -1,5 +1,7 @@
-//! The one intermediate representation both declaration sources parse into:
-//! a `tools.toml` entry and a `#[backlog_tool]` attribute become a [`Tool`].
+//! The declarations as written: a `tools.toml` entry and a `#[backlog_tool]`
+//! attribute both parse into a [`Tool`] of plain, unchecked values, each with
+//! the [`Site`] it came from. The validator turns it into the typed
+//! [`crate::model::Tool`] that code is generated from.
 
 use proc_macro2::Span;
 
@@ -11,6 +13,39 @@ pub enum Origin {
     Fn { ident: syn::Ident },
 }
 
+/// Where a value was written: a token span (the macro call for TOML) and, for
+/// TOML, the line and column in the file.
+#[derive(Clone, Copy)]
+pub struct Site {
+    pub span: Span,
+    pub pos: Option<Pos>,
+}
+
+impl Site {
+    pub fn span(span: Span) -> Self {
+        Site { span, pos: None }
+    }
+}
+
+/// A 1-based line and column in a TOML file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Clone)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub site: Site,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, site: Site) -> Self {
+        Spanned { value, site }
+    }
+}
+
 pub struct Tool {
     pub origin: Origin,
     pub name: Spanned<String>,
@@ -20,12 +55,13 @@ pub struct Tool {
     pub method: Spanned<String>,
     pub path: Spanned<String>,
     pub params: Vec<Param>,
-    /// Named parameter sets of tools.toml (`[param_sets]`) whose parameters come
-    /// before `params`; resolved into `params` before validation.
-    pub param_sets: Vec<Spanned<String>>,
+    /// Named parameter sets of tools.toml (`[param_sets]`) used by a fn, each
+    /// with the number of its own params written before it; resolved into
+    /// `params` before validation (a TOML tool's sets are resolved as parsed).
+    pub param_sets: Vec<(usize, Spanned<String>)>,
     pub annotations: AnnotationOverrides,
     /// Where the declaration as a whole is reported.
-    pub span: Span,
+    pub site: Site,
 }
 
 /// Explicit annotation values; `None` keeps the one derived from the method.
@@ -37,12 +73,13 @@ pub struct AnnotationOverrides {
     pub open_world: Option<bool>,
 }
 
+#[derive(Clone)]
 pub struct Param {
     /// The wire name, exactly as Backlog and the official server spell it.
     pub name: Spanned<String>,
     /// As written: `integer`, `string[]`, `enum`, … (checked by the validator).
     pub ty: Spanned<String>,
-    /// A Rust type for a parameter the fn body encodes itself (fn declarations only).
+    /// A Rust type implementing `Encode`, which checks and encodes the value itself.
     pub rust_type: Option<Spanned<syn::Type>>,
     pub required: bool,
     pub description: Spanned<String>,
@@ -65,7 +102,7 @@ pub struct Param {
     pub max_length: Option<Spanned<i64>>,
     /// Most array items accepted (default [`DEFAULT_MAX_ITEMS`]).
     pub max_items: Option<Spanned<i64>>,
-    pub span: Span,
+    pub site: Site,
 }
 
 #[derive(Clone, Debug)]
@@ -76,67 +113,29 @@ pub enum Literal {
     Bool(bool),
 }
 
+/// A toolset of `tools.toml`: a group of tools and a cargo feature of the server crate.
 #[derive(Clone)]
-pub struct Spanned<T> {
-    pub value: T,
-    pub span: Span,
-}
-
-impl<T> Spanned<T> {
-    pub fn new(value: T, span: Span) -> Self {
-        Spanned { value, span }
-    }
-}
-
-/// The scalar types of the declaration language.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Scalar {
-    String,
-    Integer,
-    Number,
-    Boolean,
-    Date,
-    Enum,
-}
-
-/// A parameter's type once validated.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct WireType {
-    pub scalar: Scalar,
-    pub array: bool,
-}
-
-impl WireType {
-    pub fn parse(text: &str) -> Option<WireType> {
-        let (base, array) = match text.strip_suffix("[]") {
-            Some(base) => (base, true),
-            None => (text, false),
-        };
-        let scalar = match base {
-            "string" => Scalar::String,
-            "integer" => Scalar::Integer,
-            "number" => Scalar::Number,
-            "boolean" => Scalar::Boolean,
-            "date" => Scalar::Date,
-            "enum" => Scalar::Enum,
-            _ => return None,
-        };
-        Some(WireType { scalar, array })
-    }
+pub struct Toolset {
+    pub name: Spanned<String>,
+    pub description: Spanned<String>,
+    /// What the server's instructions say about this toolset when it is enabled.
+    pub instructions: Option<Spanned<String>>,
+    pub site: Site,
 }
 
 pub const TYPE_NAMES: &str =
     "string, integer, number, boolean, date, enum, or an array of one of them such as integer[]";
 
-/// Named string formats and the runtime constant that checks each.
-pub const FORMATS: &[(&str, &str)] = &[("issue_key", "ISSUE_KEY"), ("project_key", "PROJECT_KEY")];
-
 /// Bounds every string and array gets unless its declaration says otherwise,
-/// so that no argument is unbounded.
+/// so that no argument is unbounded. Enforced, but not published in schemas:
+/// a model learns nothing from them.
 pub const DEFAULT_MAX_LENGTH: i64 = 100_000;
 pub const DEFAULT_MAX_ITEMS: i64 = 100;
 
-pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+/// Argument names the server itself adds to schemas when an option is on
+/// (`organization` with several spaces, `fields` for reply shaping); no
+/// declaration may use them.
+pub const RESERVED_PARAMS: &[&str] = &["organization", "fields"];
 
 /// The path variables of a path template, in order: `issues/{issueIdOrKey}` → `issueIdOrKey`.
 pub fn path_variables(path: &str) -> Vec<&str> {

@@ -8,10 +8,10 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
 use syn::{Expr, ExprLit, ExprUnary, Lit, UnOp};
 
-use crate::ast::{AnnotationOverrides, Literal, Origin, Param, Spanned, Tool};
+use crate::ast::{AnnotationOverrides, Literal, Origin, Param, Site, Spanned, Tool};
 use crate::errors::Errors;
 
-const TOOL_KEYS: &str = "name, toolset, title, method, path, param(...), param_sets, read_only_hint, \
+const TOOL_KEYS: &str = "name, toolset, title, method, path, param(...), param_set, read_only_hint, \
                          destructive_hint, idempotent_hint or open_world_hint";
 const PARAM_KEYS: &str = "name, type, rust_type, required, description, location, source_of, \
                           format, min, max, max_length, max_items, values, default or clear_when_empty";
@@ -33,22 +33,22 @@ pub fn parse(
         origin: Origin::Fn {
             ident: item.sig.ident.clone(),
         },
-        name: Spanned::new(String::new(), Span::call_site()),
-        toolset: Spanned::new(String::new(), Span::call_site()),
-        title: Spanned::new(String::new(), Span::call_site()),
+        name: Spanned::new(String::new(), Site::span(Span::call_site())),
+        toolset: Spanned::new(String::new(), Site::span(Span::call_site())),
+        title: Spanned::new(String::new(), Site::span(Span::call_site())),
         description: doc_comment(item),
-        method: Spanned::new(String::new(), Span::call_site()),
-        path: Spanned::new(String::new(), Span::call_site()),
+        method: Spanned::new(String::new(), Site::span(Span::call_site())),
+        path: Spanned::new(String::new(), Site::span(Span::call_site())),
         params: Vec::new(),
         param_sets: Vec::new(),
         annotations: AnnotationOverrides::default(),
-        span: item.sig.ident.span(),
+        site: Site::span(item.sig.ident.span()),
     };
     let mut problems = Problems::new();
     let mut seen = BTreeSet::new();
     let parser = syn::meta::parser(|meta| {
         let key = key(&meta);
-        if key != "param" && !seen.insert(key.clone()) {
+        if key != "param" && key != "param_set" && !seen.insert(key.clone()) {
             problems.push((meta.path.span(), format!("`{key}` is given twice")));
         }
         let problems = &mut problems;
@@ -62,14 +62,9 @@ pub fn parse(
             "destructive_hint" => tool.annotations.destructive = boolean(&meta, &key, problems)?,
             "idempotent_hint" => tool.annotations.idempotent = boolean(&meta, &key, problems)?,
             "open_world_hint" => tool.annotations.open_world = boolean(&meta, &key, problems)?,
-            "param_sets" => {
-                if let Some(sets) = values(&meta, &key, problems)? {
-                    let span = sets.span;
-                    tool.param_sets = sets
-                        .value
-                        .into_iter()
-                        .map(|s| Spanned::new(s, span))
-                        .collect();
+            "param_set" => {
+                if let Some(set) = string(&meta, &key, problems)? {
+                    tool.param_sets.push((tool.params.len(), set));
                 }
             }
             "param" if meta.input.peek(syn::token::Paren) => {
@@ -128,11 +123,11 @@ pub fn parse(
 
 fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Param> {
     let mut param = Param {
-        name: Spanned::new(String::new(), meta.path.span()),
-        ty: Spanned::new(String::new(), meta.path.span()),
+        name: Spanned::new(String::new(), Site::span(meta.path.span())),
+        ty: Spanned::new(String::new(), Site::span(meta.path.span())),
         rust_type: None,
         required: false,
-        description: Spanned::new(String::new(), meta.path.span()),
+        description: Spanned::new(String::new(), Site::span(meta.path.span())),
         location: None,
         source_of: None,
         format: None,
@@ -143,7 +138,7 @@ fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Pa
         clear_when_empty: false,
         max_length: None,
         max_items: None,
-        span: meta.path.span(),
+        site: Site::span(meta.path.span()),
     };
     let mut problems = Problems::new();
     let mut seen = BTreeSet::new();
@@ -159,9 +154,9 @@ fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Pa
             "rust_type" => {
                 if let Some(text) = string(&meta, &key, problems)? {
                     match syn::parse_str::<syn::Type>(&text.value) {
-                        Ok(ty) => param.rust_type = Some(Spanned::new(ty, text.span)),
+                        Ok(ty) => param.rust_type = Some(Spanned::new(ty, text.site)),
                         Err(e) => problems.push((
-                            text.span,
+                            text.site.span,
                             format!("rust_type {:?} is not a Rust type: {e}", text.value),
                         )),
                     }
@@ -181,7 +176,9 @@ fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Pa
             "default" => {
                 let expr = value(&meta)?;
                 match literal(&expr) {
-                    Some(value) => param.default = Some(Spanned::new(value, expr.span())),
+                    Some(value) => {
+                        param.default = Some(Spanned::new(value, Site::span(expr.span())))
+                    }
                     None => problems.push((
                         expr.span(),
                         "`default` is a string, number or boolean literal".to_owned(),
@@ -248,7 +245,7 @@ fn string(
     match &expr {
         Expr::Lit(ExprLit {
             lit: Lit::Str(s), ..
-        }) => Ok(Some(Spanned::new(s.value(), s.span()))),
+        }) => Ok(Some(Spanned::new(s.value(), Site::span(s.span())))),
         other => {
             problems.push((
                 other.span(),
@@ -295,7 +292,7 @@ fn integer(
 ) -> syn::Result<Option<Spanned<i64>>> {
     let expr = value(meta)?;
     match literal(&expr) {
-        Some(Literal::Int(value)) => Ok(Some(Spanned::new(value, expr.span()))),
+        Some(Literal::Int(value)) => Ok(Some(Spanned::new(value, Site::span(expr.span())))),
         _ => {
             problems.push((
                 expr.span(),
@@ -329,7 +326,7 @@ fn values(
             }
         }
     }
-    Ok(Some(Spanned::new(values, array.span())))
+    Ok(Some(Spanned::new(values, Site::span(array.span()))))
 }
 
 /// A string, number or boolean literal, or a negative number.
@@ -377,5 +374,5 @@ fn doc_comment(item: &syn::ItemFn) -> Spanned<String> {
         }
     }
     let text = lines.join("\n").trim().to_owned();
-    Spanned::new(text, item.sig.ident.span())
+    Spanned::new(text, Site::span(item.sig.ident.span()))
 }

@@ -1,175 +1,99 @@
 //! Emits the code of checked declarations: per tool, a module holding the
 //! typed argument struct (serde + schemars), its checks and Backlog request,
-//! the call, and the registration in the registry behind the toolset feature.
-//! Every path is absolute (`::backlog_mcp::__private::…`).
+//! the call, and the registration in the registry behind the toolset
+//! feature; beside it, the tool's entry in the index of all declarations.
+//! Reads only the typed [`model`]; every path is absolute
+//! (`::backlog_mcp::__private::…`).
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ast::{self, FORMATS, Literal, Origin, Param, Scalar, WireType};
-use crate::valid::{Checked, Location, Segment};
+use crate::ast::{Literal, Origin, Toolset};
+use crate::model::{Location, Param, ParamType, Scalar, Segment, Tool};
 
-pub fn tool(checked: &Checked) -> TokenStream {
-    let tool = &checked.tool;
-    let private = quote!(::backlog_mcp::__private);
-    let module = Ident::new(&tool.name.value, tool.name.span);
-    let feature = &tool.toolset.value;
-    let name = &tool.name.value;
-    let toolset = &tool.toolset.value;
-    let title = &tool.title.value;
-    let description = &tool.description.value;
-    let path = &tool.path.value;
-    let method = method_variant(&tool.method.value);
-    let (read_only, destructive, idempotent) = match tool.method.value.as_str() {
-        "GET" => (true, false, true),
-        "POST" => (false, false, false),
-        "DELETE" => (false, true, true),
-        _ => (false, false, true),
-    };
-    let overrides = &tool.annotations;
-    let read_only = overrides.read_only.unwrap_or(read_only);
-    let destructive = overrides.destructive.unwrap_or(destructive);
-    let idempotent = overrides.idempotent.unwrap_or(idempotent);
-    let open_world = overrides.open_world.unwrap_or(true);
+fn private() -> TokenStream {
+    quote!(::backlog_mcp::__private)
+}
 
-    let mut fields = Vec::new();
-    let mut enums = Vec::new();
-    let mut checks = Vec::new();
-    for (param, resolved) in tool.params.iter().zip(&checked.params) {
-        let field = field_ident(param);
-        let rust = match (&param.rust_type, resolved.wire) {
-            (Some(ty), _) => {
-                let ty = &ty.value;
-                quote!(#ty)
-            }
-            (None, Some(wire)) => {
-                if wire.scalar == Scalar::Enum {
-                    enums.push(enum_type(param));
-                }
-                rust_type(param, wire)
-            }
-            (None, None) => unreachable!("the validator gives every parameter a type"),
-        };
-        fields.push(struct_field(param, &field, &rust));
-        if let Some(wire) = resolved.wire {
-            checks.push(value_checks(param, &field, wire));
-        }
-    }
+pub fn tool(tool: &Tool) -> TokenStream {
+    let private = private();
+    let module = &tool.module;
+    let feature = &tool.toolset;
+    let name = &tool.name;
+    let toolset = &tool.toolset;
+    let title = &tool.title;
+    let description = &tool.description;
+    let path = &tool.path;
+    let method = tool.method.variant();
+    let annotations = tool.annotations;
+    let (read_only, destructive, idempotent, open_world) = (
+        annotations.read_only,
+        annotations.destructive,
+        annotations.idempotent,
+        annotations.open_world,
+    );
 
+    let fields = tool.params.iter().map(struct_field);
+    let enums = tool.params.iter().filter_map(enum_type);
+    let mut checks: Vec<TokenStream> = tool.params.iter().map(value_checks).collect();
     let mut request = Vec::new();
-    for segment in &checked.segments {
+    for segment in &tool.segments {
         match segment {
             Segment::Literal(text) => request.push(quote!(request.segment(#text);)),
-            Segment::Variable { name, sources } => {
-                let params: Vec<&Param> = sources.iter().map(|&i| &tool.params[i]).collect();
-                let direct =
-                    sources.len() == 1 && checked.params[sources[0]].location == Location::Path;
-                if direct {
-                    let field = field_ident(params[0]);
-                    request.push(quote!(request.path_param(#name, &self.#field)?;));
-                } else {
-                    let tries = params.iter().map(|param| {
-                        let field = field_ident(param);
-                        let is_integer = WireType::parse(&param.ty.value)
-                            .is_some_and(|w| w.scalar == Scalar::Integer);
-                        let present = if is_integer {
-                            quote!(*value > 0)
-                        } else {
-                            quote!(!value.is_empty())
-                        };
-                        quote! {
-                            if chosen.is_none()
-                                && let ::core::option::Option::Some(value) = &self.#field
-                                && #present
-                            {
-                                chosen = ::core::option::Option::Some(#private::Wire::wire(value));
-                            }
-                        }
-                    });
-                    let missing = missing_sources(&params);
-                    request.push(quote! {
-                        let mut chosen: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-                        #(#tries)*
-                        match chosen {
-                            ::core::option::Option::Some(value) => request.path_param(#name, value)?,
-                            ::core::option::Option::None => {
-                                return ::core::result::Result::Err(#private::ToolError::InvalidArguments(#missing.to_owned()));
-                            }
-                        }
-                    });
-                    let presence = params.iter().map(|param| {
-                        let field = field_ident(param);
-                        let is_integer = WireType::parse(&param.ty.value)
-                            .is_some_and(|w| w.scalar == Scalar::Integer);
-                        if is_integer {
-                            quote!(self.#field.is_some_and(|value| value > 0))
-                        } else {
-                            quote!(self.#field.as_ref().is_some_and(|value| !value.is_empty()))
-                        }
-                    });
-                    checks.push(quote! {
-                        if !(#(#presence)||*) {
-                            return ::core::result::Result::Err(#private::ToolError::InvalidArguments(#missing.to_owned()));
-                        }
-                    });
-                }
+            Segment::Direct { param } => {
+                let param = &tool.params[*param];
+                let (field, wire_name) = (&param.field, &param.wire_name);
+                request.push(quote!(request.path_param(#wire_name, &self.#field)?;));
             }
-        }
-    }
-    for (param, resolved) in tool.params.iter().zip(&checked.params) {
-        let location = match resolved.location {
-            Location::Query => quote!(#private::Location::Query),
-            Location::Form => quote!(#private::Location::Form),
-            Location::Path | Location::Source | Location::Body => continue,
-        };
-        let Some(wire) = resolved.wire else { continue };
-        let field = field_ident(param);
-        let wire_name = &param.name.value;
-        let send = |value: TokenStream| {
-            if wire.array {
-                if param.clear_when_empty {
+            Segment::Sources { variable, sources } => {
+                let params: Vec<&Param> = sources.iter().map(|&i| &tool.params[i]).collect();
+                let missing = missing_sources(&params);
+                let tries = params.iter().map(|param| {
+                    let field = &param.field;
+                    let given = given(param, quote!(value));
                     quote! {
-                        if #value.is_empty() {
-                            request.clear_array(#location, #wire_name);
-                        } else {
-                            request.param_array(#location, #wire_name, #value);
+                        if chosen.is_none()
+                            && let ::core::option::Option::Some(value) = &self.#field
+                            && #given
+                        {
+                            chosen = ::core::option::Option::Some(#private::Wire::wire(value));
                         }
                     }
-                } else {
-                    quote!(request.param_array(#location, #wire_name, #value);)
-                }
-            } else {
-                quote!(request.param(#location, #wire_name, #value);)
+                });
+                request.push(quote! {
+                    let mut chosen: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
+                    #(#tries)*
+                    match chosen {
+                        ::core::option::Option::Some(value) => request.path_param(#variable, value)?,
+                        ::core::option::Option::None => {
+                            return ::core::result::Result::Err(#private::ToolError::InvalidArguments(#missing.to_owned()));
+                        }
+                    }
+                });
+                let presence = params.iter().map(|param| {
+                    let field = &param.field;
+                    let given = given(param, quote!(value));
+                    quote!(self.#field.as_ref().is_some_and(|value| #given))
+                });
+                checks.push(quote! {
+                    if !(#(#presence)||*) {
+                        return ::core::result::Result::Err(#private::ToolError::InvalidArguments(#missing.to_owned()));
+                    }
+                });
             }
-        };
-        if param.required {
-            request.push(send(quote!(&self.#field)));
-        } else {
-            let present = send(quote!(value));
-            let absent = match &param.default {
-                Some(default) => {
-                    let literal = wire_literal(&default.value);
-                    quote!(request.param(#location, #wire_name, #literal);)
-                }
-                None => quote!(),
-            };
-            request.push(quote! {
-                match &self.#field {
-                    ::core::option::Option::Some(value) => { #present }
-                    ::core::option::Option::None => { #absent }
-                }
-            });
         }
     }
+    request.extend(tool.params.iter().filter_map(send));
 
     let run = match &tool.origin {
-        Origin::Toml { .. } => quote!(backlog.send(args.request()?).await),
-        Origin::Fn { ident } => quote!(super::#ident(backlog, args).await),
+        Origin::Toml { .. } => quote!(context.send(args.request()?).await),
+        Origin::Fn { ident } => quote!(super::#ident(context, args).await),
     };
     let doc = format!(
-        "The `{name}` tool ({method_text} `{path}`): its arguments, request and registration.",
-        method_text = tool.method.value
+        "The `{name}` tool ({} `{path}`): its arguments, request and registration.",
+        tool.method.as_str()
     );
+    let declared = format_ident!("__DECLARED_{}", name.to_uppercase());
 
     quote! {
         #[cfg(feature = #feature)]
@@ -190,13 +114,13 @@ pub fn tool(checked: &Checked) -> TokenStream {
             #(#enums)*
 
             impl Args {
-                /// Checks formats, ranges and required path sources; no Backlog call is made before this passes.
+                /// Checks formats, ranges, sizes and required path sources; no Backlog call is made before this passes.
                 pub fn check(&self) -> ::core::result::Result<(), #private::ToolError> {
                     #(#checks)*
                     ::core::result::Result::Ok(())
                 }
 
-                /// The Backlog request these arguments make (parameters the fn body encodes are not included).
+                /// The Backlog request these arguments make.
                 pub fn request(&self) -> ::core::result::Result<#private::BacklogRequest, #private::ToolError> {
                     let mut request = #private::BacklogRequest::new(#private::Method::#method);
                     #(#request)*
@@ -205,7 +129,7 @@ pub fn tool(checked: &Checked) -> TokenStream {
             }
 
             fn call<'a>(
-                backlog: &'a #private::Backlog,
+                context: &'a #private::CallContext,
                 arguments: #private::serde_json::Map<::std::string::String, #private::serde_json::Value>,
             ) -> #private::CallFuture<'a> {
                 ::std::boxed::Box::pin(async move {
@@ -234,45 +158,55 @@ pub fn tool(checked: &Checked) -> TokenStream {
                 call,
             };
         }
+
+        // Every declaration is indexed, compiled in or not, so that tests and
+        // startup errors can name the tools a build left out.
+        #[#private::linkme::distributed_slice(#private::DECLARED)]
+        #[linkme(crate = ::backlog_mcp::__private::linkme)]
+        #[doc(hidden)]
+        static #declared: #private::Declared = #private::Declared {
+            name: #name,
+            toolset: #toolset,
+        };
     }
 }
 
-fn method_variant(method: &str) -> Ident {
-    let name = match method {
-        "GET" => "Get",
-        "POST" => "Post",
-        "PUT" => "Put",
-        "PATCH" => "Patch",
-        _ => "Delete",
-    };
-    Ident::new(name, Span::call_site())
-}
-
-fn field_ident(param: &Param) -> Ident {
-    let snake = ast::snake_case(&param.name.value);
-    syn::parse_str::<Ident>(&snake).unwrap_or_else(|_| format_ident!("r#{}", snake))
-}
-
-fn pascal_case(text: &str) -> String {
-    let mut out = String::new();
-    let mut upper = true;
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            if upper {
-                out.push(c.to_ascii_uppercase());
-            } else {
-                out.push(c);
+/// `pub const TOOLSETS`: the toolsets of a declaration file, in its order,
+/// each marked with whether its cargo feature is on in the calling crate.
+pub fn toolsets(toolsets: &[Toolset]) -> TokenStream {
+    let private = private();
+    let entries = toolsets.iter().map(|toolset| {
+        let name = &toolset.name.value;
+        let description = &toolset.description.value;
+        let instructions = toolset
+            .instructions
+            .as_ref()
+            .map(|i| i.value.as_str())
+            .unwrap_or_default();
+        quote! {
+            #private::Toolset {
+                name: #name,
+                description: #description,
+                instructions: #instructions,
+                compiled: cfg!(feature = #name),
             }
-            upper = false;
-        } else {
-            upper = true;
         }
+    });
+    quote! {
+        /// The toolsets of the declaration file, in its order.
+        // A toolset without a cargo feature is caught by the tools in it (their
+        // modules are cfg'd on it) and by a test comparing the two lists.
+        #[allow(unexpected_cfgs)]
+        pub const TOOLSETS: &[#private::Toolset] = &[#(#entries),*];
     }
-    out
 }
 
-fn enum_ident(param: &Param) -> Ident {
-    format_ident!("{}", pascal_case(&param.name.value))
+/// Whether a path source was given: a positive id or a non-empty key.
+fn given(param: &Param, value: TokenStream) -> TokenStream {
+    match param.wire() {
+        Some((Scalar::Integer, _)) => quote!(*#value > 0),
+        _ => quote!(!#value.is_empty()),
+    }
 }
 
 fn scalar_type(param: &Param, scalar: Scalar) -> TokenStream {
@@ -282,70 +216,63 @@ fn scalar_type(param: &Param, scalar: Scalar) -> TokenStream {
         Scalar::Number => quote!(f64),
         Scalar::Boolean => quote!(bool),
         Scalar::Enum => {
-            let ident = enum_ident(param);
+            let ident = param.enum_ident.as_ref().expect("an enum has its type");
             quote!(#ident)
         }
     }
 }
 
-fn rust_type(param: &Param, wire: WireType) -> TokenStream {
-    let scalar = scalar_type(param, wire.scalar);
-    if wire.array {
-        quote!(::std::vec::Vec<#scalar>)
-    } else {
-        scalar
+fn rust_type(param: &Param) -> TokenStream {
+    match &param.ty {
+        ParamType::Encoded(ty) => quote!(#ty),
+        ParamType::Wire { scalar, array } => {
+            let scalar = scalar_type(param, *scalar);
+            if *array {
+                quote!(::std::vec::Vec<#scalar>)
+            } else {
+                scalar
+            }
+        }
     }
 }
 
-fn struct_field(param: &Param, field: &Ident, rust: &TokenStream) -> TokenStream {
-    let wire_name = &param.name.value;
-    let description = &param.description.value;
+fn struct_field(param: &Param) -> TokenStream {
+    let private = private();
+    let (field, wire_name, description) = (&param.field, &param.wire_name, &param.description);
+    let rust = rust_type(param);
     let mut schemars = vec![quote!(description = #description)];
-    if let Some(format) = &param.format {
-        let constant = FORMATS
-            .iter()
-            .find(|(n, _)| *n == format.value)
-            .map(|(_, c)| format_ident!("{}", c));
-        schemars
-            .push(quote!(extend("pattern" = ::backlog_mcp::__private::check::#constant.pattern)));
+    if let Some(format) = param.format {
+        let constant = format.constant();
+        schemars.push(quote!(extend("pattern" = #private::check::#constant.pattern)));
     }
-    let wire = WireType::parse(&param.ty.value);
-    if wire.is_some_and(|w| w.scalar == Scalar::Date && !w.array) {
-        schemars.push(quote!(extend("format" = "date")));
-    }
-    if let Some(wire) = wire {
-        if let Some(constant) = format_constant(param) {
-            if !wire.array {
-                schemars.push(quote!(extend(
-                    "maxLength" = ::backlog_mcp::__private::check::#constant.max_length
-                )));
-            }
-        } else if wire.scalar == Scalar::String && !wire.array {
-            let max = max_length(param);
-            schemars.push(quote!(length(max = #max)));
+    if let Some((scalar, array)) = param.wire() {
+        if scalar == Scalar::Date && !array {
+            schemars.push(quote!(extend("format" = "date")));
         }
-        if wire.array {
-            let max = max_items(param);
-            schemars.push(quote!(length(max = #max)));
+        if let Some(format) = param.format
+            && !array
+        {
+            let constant = format.constant();
+            schemars.push(quote!(extend("maxLength" = #private::check::#constant.max_length)));
         }
     }
-    match (&param.min, &param.max) {
-        (Some(min), Some(max)) => {
-            let (min, max) = (min.value, max.value);
-            schemars.push(quote!(range(min = #min, max = #max)));
-        }
-        (Some(min), None) => {
-            let min = min.value;
-            schemars.push(quote!(range(min = #min)));
-        }
-        (None, Some(max)) => {
-            let max = max.value;
-            schemars.push(quote!(range(max = #max)));
-        }
+    // Only the declaration's own bounds are published; defaults are only enforced.
+    if let Some(bound) = param.max_length.filter(|b| b.published) {
+        let max = bound.value;
+        schemars.push(quote!(length(max = #max)));
+    }
+    if let Some(bound) = param.max_items.filter(|b| b.published) {
+        let max = bound.value;
+        schemars.push(quote!(length(max = #max)));
+    }
+    match (param.min, param.max) {
+        (Some(min), Some(max)) => schemars.push(quote!(range(min = #min, max = #max))),
+        (Some(min), None) => schemars.push(quote!(range(min = #min))),
+        (None, Some(max)) => schemars.push(quote!(range(max = #max))),
         (None, None) => {}
     }
     if let Some(default) = &param.default {
-        let json = wire_literal(&default.value);
+        let json = wire_literal(default);
         schemars.push(quote!(extend("default" = #json)));
     }
     if param.required {
@@ -355,6 +282,7 @@ fn struct_field(param: &Param, field: &Ident, rust: &TokenStream) -> TokenStream
             pub #field: #rust,
         }
     } else {
+        // `with` keeps the schema of T, not of a nullable Option<T>.
         let with = rust.to_string();
         quote! {
             #[serde(rename = #wire_name, default)]
@@ -364,16 +292,12 @@ fn struct_field(param: &Param, field: &Ident, rust: &TokenStream) -> TokenStream
     }
 }
 
-fn enum_type(param: &Param) -> TokenStream {
-    let ident = enum_ident(param);
-    let values = param
-        .values
-        .as_ref()
-        .map(|v| v.value.clone())
-        .unwrap_or_default();
+fn enum_type(param: &Param) -> Option<TokenStream> {
+    let ident = param.enum_ident.as_ref()?;
+    let values = &param.values;
     let mut variants: Vec<Ident> = Vec::new();
     for (index, value) in values.iter().enumerate() {
-        let mut name = pascal_case(value);
+        let mut name = crate::valid::pascal_case(value);
         if name.is_empty()
             || name.starts_with(|c: char| c.is_ascii_digit())
             || variants.iter().any(|v| *v == name)
@@ -382,8 +306,8 @@ fn enum_type(param: &Param) -> TokenStream {
         }
         variants.push(format_ident!("{}", name));
     }
-    let doc = format!("The values of `{}`.", param.name.value);
-    quote! {
+    let doc = format!("The values of `{}`.", param.wire_name);
+    Some(quote! {
         #[doc = #doc]
         #[derive(::backlog_mcp::__private::serde::Deserialize, ::backlog_mcp::__private::schemars::JsonSchema, ::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::cmp::Eq)]
         #[serde(crate = "::backlog_mcp::__private::serde")]
@@ -406,57 +330,44 @@ fn enum_type(param: &Param) -> TokenStream {
                 self.as_str().to_owned()
             }
         }
-    }
+    })
 }
 
-/// Format and range checks of one parameter's value(s).
-fn max_length(param: &Param) -> i64 {
-    param
-        .max_length
-        .as_ref()
-        .map_or(ast::DEFAULT_MAX_LENGTH, |m| m.value)
-}
-
-fn max_items(param: &Param) -> i64 {
-    param
-        .max_items
-        .as_ref()
-        .map_or(ast::DEFAULT_MAX_ITEMS, |m| m.value)
-}
-
-fn format_constant(param: &Param) -> Option<Ident> {
-    let format = param.format.as_ref()?;
-    let (_, constant) = FORMATS.iter().find(|(n, _)| *n == format.value)?;
-    Some(format_ident!("{}", constant))
-}
-
-fn value_checks(param: &Param, field: &Ident, wire: WireType) -> TokenStream {
-    let private = quote!(::backlog_mcp::__private);
-    let wire_name = &param.name.value;
-    let check_one = |value: TokenStream| -> TokenStream {
-        let mut out = TokenStream::new();
-        if wire.scalar == Scalar::Date {
-            out.extend(
-                quote!(#private::check::format(#wire_name, &#private::check::DATE, #value)?;),
-            );
+/// The checks of one parameter's value(s): formats, lengths, ranges, item
+/// counts, or the encoder's own check.
+fn value_checks(param: &Param) -> TokenStream {
+    let private = private();
+    let (field, wire_name) = (&param.field, &param.wire_name);
+    let (scalar, array) = match &param.ty {
+        ParamType::Encoded(_) => {
+            let body = quote!(#private::Encode::check(value, #wire_name)?;);
+            return if param.required {
+                quote!({ let value = &self.#field; #body })
+            } else {
+                quote!(if let ::core::option::Option::Some(value) = &self.#field { #body })
+            };
         }
-        if let Some(constant) = format_constant(param) {
-            out.extend(
-                quote!(#private::check::format(#wire_name, &#private::check::#constant, #value)?;),
-            );
-        } else if wire.scalar == Scalar::String {
-            let max = max_length(param) as usize;
-            out.extend(quote!(#private::check::length(#wire_name, #value, #max)?;));
-        }
-        if param.min.is_some() || param.max.is_some() {
-            let min = option_tokens(param.min.as_ref().map(|m| m.value));
-            let max = option_tokens(param.max.as_ref().map(|m| m.value));
-            out.extend(quote!(#private::check::range(#wire_name, *#value, #min, #max)?;));
-        }
-        out
+        ParamType::Wire { scalar, array } => (*scalar, *array),
     };
-    let body = check_one(quote!(value));
-    if !wire.array {
+    let mut body = TokenStream::new();
+    if scalar == Scalar::Date {
+        body.extend(quote!(#private::check::format(#wire_name, &#private::check::DATE, value)?;));
+    }
+    if let Some(format) = param.format {
+        let constant = format.constant();
+        body.extend(
+            quote!(#private::check::format(#wire_name, &#private::check::#constant, value)?;),
+        );
+    } else if let Some(bound) = param.max_length {
+        let max = bound.value as usize;
+        body.extend(quote!(#private::check::length(#wire_name, value, #max)?;));
+    }
+    if param.min.is_some() || param.max.is_some() {
+        let min = option_tokens(param.min);
+        let max = option_tokens(param.max);
+        body.extend(quote!(#private::check::range(#wire_name, *value, #min, #max)?;));
+    }
+    if !array {
         if body.is_empty() {
             return TokenStream::new();
         }
@@ -466,16 +377,62 @@ fn value_checks(param: &Param, field: &Ident, wire: WireType) -> TokenStream {
             quote!(if let ::core::option::Option::Some(value) = &self.#field { #body })
         };
     }
-    let max = max_items(param) as usize;
-    let array = quote! {
+    let max = param.max_items.map_or(0, |b| b.value) as usize;
+    let all = quote! {
         #private::check::items(#wire_name, values.len(), #max)?;
         for value in values { #body }
     };
     if param.required {
-        quote!({ let values = &self.#field; #array })
+        quote!({ let values = &self.#field; #all })
     } else {
-        quote!(if let ::core::option::Option::Some(values) = &self.#field { #array })
+        quote!(if let ::core::option::Option::Some(values) = &self.#field { #all })
     }
+}
+
+/// How a query or form parameter is put into the request.
+fn send(param: &Param) -> Option<TokenStream> {
+    let private = private();
+    let location = match param.location {
+        Location::Query => quote!(#private::Location::Query),
+        Location::Form => quote!(#private::Location::Form),
+        Location::Path | Location::Source => return None,
+    };
+    let (field, wire_name) = (&param.field, &param.wire_name);
+    let put = |value: TokenStream| match param.ty {
+        ParamType::Encoded(_) => {
+            quote!(#private::Encode::encode(#value, &mut request, #location, #wire_name)?;)
+        }
+        ParamType::Wire { array: true, .. } if param.clear_when_empty => quote! {
+            if #value.is_empty() {
+                request.clear_array(#location, #wire_name);
+            } else {
+                request.param_array(#location, #wire_name, #value);
+            }
+        },
+        ParamType::Wire { array: true, .. } => {
+            quote!(request.param_array(#location, #wire_name, #value);)
+        }
+        ParamType::Wire { array: false, .. } => {
+            quote!(request.param(#location, #wire_name, #value);)
+        }
+    };
+    if param.required {
+        return Some(put(quote!(&self.#field)));
+    }
+    let present = put(quote!(value));
+    let absent = match &param.default {
+        Some(default) => {
+            let literal = wire_literal(default);
+            quote!(request.param(#location, #wire_name, #literal);)
+        }
+        None => quote!(),
+    };
+    Some(quote! {
+        match &self.#field {
+            ::core::option::Option::Some(value) => { #present }
+            ::core::option::Option::None => { #absent }
+        }
+    })
 }
 
 fn option_tokens(value: Option<i64>) -> TokenStream {
@@ -486,7 +443,7 @@ fn option_tokens(value: Option<i64>) -> TokenStream {
 }
 
 fn missing_sources(params: &[&Param]) -> String {
-    let names: Vec<&str> = params.iter().map(|p| p.name.value.as_str()).collect();
+    let names: Vec<&str> = params.iter().map(|p| p.wire_name.as_str()).collect();
     format!("{} is required", names.join(" or "))
 }
 

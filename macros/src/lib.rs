@@ -1,8 +1,9 @@
 //! The declaration language of backlog-mcp.
 //!
 //! `tools_toml!("path/to/tools.toml")` and `#[backlog_tool(...)]` on an async
-//! fn both parse into one IR ([`ast::Tool`]), are checked by one validator
-//! ([`valid`]) and expanded by one code generator ([`expand`]).
+//! fn both parse into one IR ([`ast::Tool`]), are checked and resolved by one
+//! validator ([`valid`]) into a typed form ([`model::Tool`]), which one code
+//! generator ([`expand`]) reads.
 
 use proc_macro::TokenStream;
 
@@ -10,21 +11,23 @@ mod ast;
 mod attr;
 mod errors;
 mod expand;
+mod model;
 mod toml_file;
 mod valid;
 
 use errors::Errors;
 
-/// Declares a tool whose body is custom logic. The fn receives the client and
-/// the typed arguments (`<tool_name>::Args`, generated beside it) and returns
-/// `Result<ToolOutput, ToolError>`; its `///` comment is the description.
+/// Declares a tool whose body is custom logic. The fn receives the call's
+/// context and the typed arguments (`<tool_name>::Args`, generated beside it)
+/// and returns `Result<ToolOutput, ToolError>`; its `///` comment is the
+/// description.
 ///
 /// ```ignore
 /// /// Creates an issue.
 /// #[backlog_tool(name = "add_issue", toolset = "issue", title = "Add issue", method = "POST", path = "issues",
 ///     param(name = "projectId", type = "integer", required, description = "Project ID"))]
-/// async fn add_issue(backlog: &Backlog, args: add_issue::Args) -> Result<ToolOutput, ToolError> {
-///     backlog.send(args.request()?).await
+/// async fn add_issue(context: &CallContext, args: add_issue::Args) -> Result<ToolOutput, ToolError> {
+///     context.send(args.request()?).await
 /// }
 /// ```
 #[proc_macro_attribute]
@@ -49,35 +52,40 @@ pub fn backlog_tool(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut errors = Errors::default();
     let mut tool = attr::parse(args.into(), &function, &mut errors);
+    let span = proc_macro2::Span::call_site();
     let context = match toml_file::find_above_caller() {
-        Some(path) => match toml_file::read(&path, "tools.toml") {
+        Some(path) => match toml_file::read(&path, "tools.toml", span) {
             Ok(file) => {
-                // Shared parameter sets come first, in the order named.
+                // A set's parameters go where the set is named.
                 if let Some(tool) = &mut tool {
-                    let mut params = Vec::new();
-                    for set in std::mem::take(&mut tool.param_sets) {
-                        match toml_file::set_params(&file, &set.value, set.span) {
-                            Ok(set_params) => params.extend(set_params),
-                            Err(message) => errors
-                                .at(set.span, format!("tool {:?}: {message}", tool.name.value)),
+                    for (at, set) in std::mem::take(&mut tool.param_sets).into_iter().rev() {
+                        match file.set_params(&set.value, set.site) {
+                            Ok(set_params) => {
+                                tool.params.splice(at..at, set_params);
+                            }
+                            Err(problems) => {
+                                for (site, message) in problems {
+                                    let message = format!("tool {:?}: {message}", tool.name.value);
+                                    let file = site.pos.map(|_| "tools.toml");
+                                    errors.at(site.span, valid::located(file, site, message));
+                                }
+                            }
                         }
                     }
-                    params.append(&mut tool.params);
-                    tool.params = params;
                 }
                 Some(valid::Context {
-                    toolsets: file.toolsets,
-                    toml_tool_names: file.tools.iter().map(|t| t.name().to_owned()).collect(),
+                    toolsets: file.toolset_names(),
+                    toml_tool_names: file.tool_names().into_iter().collect(),
                 })
             }
             Err(message) => {
-                errors.at(proc_macro2::Span::call_site(), message);
+                errors.at(span, message);
                 None
             }
         },
         None => {
             errors.at(
-                proc_macro2::Span::call_site(),
+                span,
                 "no tools.toml above this file: #[backlog_tool] takes its toolsets from the workspace's tools.toml",
             );
             None
@@ -93,7 +101,7 @@ pub fn backlog_tool(args: TokenStream, item: TokenStream) -> TokenStream {
         // The fn is dropped: it names `<tool>::Args`, which is not generated.
         return errors.into_compile_errors().into();
     }
-    let feature = &checked[0].tool.toolset.value;
+    let feature = &checked[0].toolset;
     let generated = expand::tool(&checked[0]);
     quote::quote! {
         #[cfg(feature = #feature)]
@@ -104,7 +112,7 @@ pub fn backlog_tool(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Expands every tool of a TOML file (path relative to the calling file, as
-/// `include_str!`), plus `pub const TOOLSETS: &[&str]` in the file's order.
+/// `include_str!`), plus `pub const TOOLSETS: &[Toolset]` in the file's order.
 #[proc_macro]
 pub fn tools_toml(input: TokenStream) -> TokenStream {
     let literal = match syn::parse::<syn::LitStr>(input) {
@@ -128,15 +136,16 @@ pub fn tools_toml(input: TokenStream) -> TokenStream {
             .to_compile_error()
             .into()
     };
-    let file = match toml_file::read(&path, &shown) {
+    let file = match toml_file::read(&path, &shown, literal.span()) {
         Ok(file) => file,
         Err(message) => return fail(message),
     };
-    let toolsets = file.toolsets.clone();
     let mut errors = Errors::default();
-    let tools = toml_file::tools(file, &shown, literal.span(), &mut errors);
+    let toolsets = file.toolsets();
+    valid::toolsets(&shown, &toolsets, &mut errors);
+    let tools = file.tools(&mut errors);
     let context = valid::Context {
-        toolsets: toolsets.clone(),
+        toolsets: file.toolset_names(),
         toml_tool_names: Default::default(),
     };
     // The tools that pass are expanded even when others fail, and TOOLSETS
@@ -144,13 +153,13 @@ pub fn tools_toml(input: TokenStream) -> TokenStream {
     let checked = valid::validate(tools, &context, &mut errors);
     let errors = errors.into_compile_errors();
     let expanded = checked.iter().map(expand::tool);
+    let toolsets = expand::toolsets(&toolsets);
     let tracked = path.to_string_lossy().into_owned();
     quote::quote! {
         #errors
         // Rebuild when the file changes.
         const _: &[u8] = include_bytes!(#tracked);
-        /// The toolsets of the declaration file, in its order.
-        pub const TOOLSETS: &[&str] = &[#(#toolsets),*];
+        #toolsets
         #(#expanded)*
     }
     .into()

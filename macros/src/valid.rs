@@ -1,12 +1,19 @@
-//! Checks declarations before any code is generated. Every mistake becomes a
-//! compile error naming the tool and the field; all are collected at once.
+//! Checks declarations before any code is generated and resolves them into
+//! the typed [`model`] form. Every mistake becomes a compile error naming
+//! the tool and the field (and, for TOML, the line and column); all are
+//! collected at once.
 
 use std::collections::{BTreeSet, HashMap};
 
+use proc_macro2::Ident;
+use quote::format_ident;
+
 use crate::ast::{
-    self, FORMATS, Literal, METHODS, Origin, Param, Scalar, TYPE_NAMES, Tool, WireType,
+    self, DEFAULT_MAX_ITEMS, DEFAULT_MAX_LENGTH, Literal, Origin, Param, RESERVED_PARAMS, Site,
+    TYPE_NAMES, Tool,
 };
 use crate::errors::Errors;
+use crate::model::{self, Bound, Format, Location, Method, ParamType, Scalar, Segment};
 
 /// What the declarations are checked against.
 pub struct Context {
@@ -16,41 +23,17 @@ pub struct Context {
     pub toml_tool_names: BTreeSet<String>,
 }
 
-/// Where a parameter ends up, once resolved.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Location {
-    /// Fills the path variable of the same name.
-    Path,
-    /// One of the sources of a variable (`issueId` for `{issueIdOrKey}`).
-    Source,
-    Query,
-    Form,
-    /// A Rust-typed parameter the fn body encodes.
-    Body,
+/// The message prefix of a site: `tools.toml:12:3: ` for TOML, nothing for Rust
+/// (rustc shows where).
+pub fn located(file: Option<&str>, site: Site, message: impl std::fmt::Display) -> String {
+    match (file, site.pos) {
+        (Some(file), Some(pos)) => format!("{file}:{}:{}: {message}", pos.line, pos.column),
+        (Some(file), None) => format!("{file}: {message}"),
+        (None, _) => message.to_string(),
+    }
 }
 
-pub struct CheckedParam {
-    pub wire: Option<WireType>,
-    pub location: Location,
-}
-
-pub enum Segment {
-    Literal(String),
-    /// A variable and the indices of the parameters that can fill it, in order.
-    Variable {
-        name: String,
-        sources: Vec<usize>,
-    },
-}
-
-/// A declaration that passed every check, with what the checks resolved.
-pub struct Checked {
-    pub tool: Tool,
-    pub params: Vec<CheckedParam>,
-    pub segments: Vec<Segment>,
-}
-
-pub fn validate(tools: Vec<Tool>, context: &Context, errors: &mut Errors) -> Vec<Checked> {
+pub fn validate(tools: Vec<Tool>, context: &Context, errors: &mut Errors) -> Vec<model::Tool> {
     let mut seen = BTreeSet::new();
     let mut checked = Vec::new();
     for tool in tools {
@@ -61,21 +44,64 @@ pub fn validate(tools: Vec<Tool>, context: &Context, errors: &mut Errors) -> Vec
         };
         if !tool.name.value.is_empty() && !seen.insert(tool.name.value.clone()) {
             report.at(
-                tool.name.span,
+                tool.name.site,
                 "is declared twice; tool names are unique: \
                  rename or remove one of the [[tools]] entries",
             );
         }
-        let (params, segments) = check_tool(&tool, context, &mut report);
+        let resolved = check_tool(&tool, context, &mut report);
         if !report.failed {
-            checked.push(Checked {
-                tool,
-                params,
-                segments,
-            });
+            checked.push(resolved.finish(tool));
         }
     }
     checked
+}
+
+/// Checks the `[[toolsets]]` of a TOML file: names unique and snake_case,
+/// each with a description.
+pub fn toolsets(file: &str, toolsets: &[ast::Toolset], errors: &mut Errors) {
+    let mut seen = BTreeSet::new();
+    for toolset in toolsets {
+        let name = &toolset.name.value;
+        let mut at = |site: Site, message: String| {
+            errors.at(site.span, located(Some(file), site, message));
+        };
+        if name.is_empty() {
+            at(
+                toolset.site,
+                "toolset: missing `name`: add name = \"...\", its cargo feature".to_owned(),
+            );
+            continue;
+        }
+        let feature_like = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if !feature_like {
+            at(
+                toolset.name.site,
+                format!(
+                    "toolset {name:?}: a toolset name is a cargo feature name: lowercase \
+                     letters, digits, '_' and '-', starting with a letter"
+                ),
+            );
+        }
+        if !seen.insert(name.clone()) {
+            at(
+                toolset.name.site,
+                format!("toolset {name:?} is listed twice; remove one"),
+            );
+        }
+        if toolset.description.value.trim().is_empty() {
+            at(
+                toolset.site,
+                format!(
+                    "toolset {name:?}: missing `description`: add description = \"...\", \
+                     what its tools are for (assistants read it)"
+                ),
+            );
+        }
+    }
 }
 
 struct Reporter<'a> {
@@ -85,55 +111,79 @@ struct Reporter<'a> {
 }
 
 impl Reporter<'_> {
-    fn at(&mut self, span: proc_macro2::Span, message: impl std::fmt::Display) {
+    fn at(&mut self, site: Site, message: impl std::fmt::Display) {
         self.failed = true;
         let name = if self.tool.name.value.is_empty() {
             "<unnamed>"
         } else {
             &self.tool.name.value
         };
-        let text = match &self.tool.origin {
-            Origin::Toml { file } => format!("{file}: tool {name:?}: {message}"),
-            Origin::Fn { .. } => format!("tool {name:?}: {message}"),
+        let file = match &self.tool.origin {
+            Origin::Toml { file } => Some(file.as_str()),
+            Origin::Fn { .. } => None,
         };
-        self.errors.at(span, text);
+        let text = located(file, site, format!("tool {name:?}: {message}"));
+        self.errors.at(site.span, text);
     }
 }
 
-fn check_tool(
-    tool: &Tool,
-    context: &Context,
-    report: &mut Reporter,
-) -> (Vec<CheckedParam>, Vec<Segment>) {
+/// What checking resolved, before the declaration is moved into the model.
+struct Resolved {
+    method: Method,
+    params: Vec<model::Param>,
+    segments: Vec<Segment>,
+    annotations: model::Annotations,
+}
+
+impl Resolved {
+    fn finish(self, tool: Tool) -> model::Tool {
+        let module = Ident::new(&tool.name.value, tool.name.site.span);
+        model::Tool {
+            origin: tool.origin,
+            module,
+            name: tool.name.value,
+            toolset: tool.toolset.value,
+            title: tool.title.value,
+            description: tool.description.value,
+            method: self.method,
+            path: tool.path.value,
+            segments: self.segments,
+            params: self.params,
+            annotations: self.annotations,
+        }
+    }
+}
+
+fn check_tool(tool: &Tool, context: &Context, report: &mut Reporter) -> Resolved {
     let is_fn = matches!(tool.origin, Origin::Fn { .. });
     let name = &tool.name.value;
     if name.is_empty() {
         report.at(
-            tool.span,
+            tool.site,
             "missing `name`: add name = \"...\", the snake_case tool name",
         );
     } else if !is_snake_case(name) {
         report.at(
-            tool.name.span,
+            tool.name.site,
             "a tool name is snake_case: lowercase letters, digits and underscores, \
              starting with a letter",
         );
     } else if ast::is_keyword(name) {
         report.at(
-            tool.name.span,
+            tool.name.site,
             "a Rust keyword cannot name a tool (it names the generated module); choose another name",
         );
     }
     if is_fn && context.toml_tool_names.contains(name) {
         report.at(
-            tool.name.span,
+            tool.name.site,
             "is already declared in tools.toml; tool names are unique: \
              rename this one or remove the tools.toml entry",
         );
     }
     if tool.toolset.value.is_empty() {
         report.at(
-            tool.span,
+            tool.site,
             format!(
                 "missing `toolset`: add toolset = \"...\", one of {}",
                 context.toolsets.join(", ")
@@ -145,10 +195,10 @@ fn check_tool(
             Origin::Fn { .. } => "tools.toml",
         };
         report.at(
-            tool.toolset.span,
+            tool.toolset.site,
             format!(
-                "unknown toolset {:?}; use one of {} (a new toolset is added to `toolsets` \
-                 in {file} and as a cargo feature of the server crate)",
+                "unknown toolset {:?}; use one of {} (a new toolset is a [[toolsets]] entry \
+                 in {file} and a cargo feature of the server crate)",
                 tool.toolset.value,
                 context.toolsets.join(", ")
             ),
@@ -156,7 +206,7 @@ fn check_tool(
     }
     if tool.title.value.trim().is_empty() {
         report.at(
-            tool.span,
+            tool.site,
             "missing `title`: add title = \"...\", a short human-readable name",
         );
     }
@@ -167,30 +217,35 @@ fn check_tool(
             "missing `description`: add description = \"...\", \
              what the tool does (the model reads it)"
         };
-        report.at(tool.description.span, hint);
+        report.at(tool.description.site, hint);
     }
-    let method = tool.method.value.as_str();
-    if method.is_empty() {
+    let method_names: Vec<&str> = Method::ALL.iter().map(|(n, _)| *n).collect();
+    let method = if tool.method.value.is_empty() {
         report.at(
-            tool.span,
+            tool.site,
             format!(
                 "missing `method`: add method = \"...\", one of {}",
-                METHODS.join(", ")
+                method_names.join(", ")
             ),
         );
-    } else if !METHODS.contains(&method) {
-        report.at(
-            tool.method.span,
-            format!(
-                "unknown method {method:?}; expected one of {} (in capitals)",
-                METHODS.join(", ")
-            ),
-        );
-    }
+        Method::Get
+    } else {
+        Method::parse(&tool.method.value).unwrap_or_else(|| {
+            report.at(
+                tool.method.site,
+                format!(
+                    "unknown method {:?}; expected one of {} (in capitals)",
+                    tool.method.value,
+                    method_names.join(", ")
+                ),
+            );
+            Method::Get
+        })
+    };
     let path = &tool.path.value;
     if path.is_empty() {
         report.at(
-            tool.span,
+            tool.site,
             "missing `path`: add path = \"...\", \
              relative to /api/v2, e.g. \"issues/{issueIdOrKey}\"",
         );
@@ -200,7 +255,7 @@ fn check_tool(
         || path.contains(['?', '#', ' '])
     {
         report.at(
-            tool.path.span,
+            tool.path.site,
             format!("path {path:?} must be relative to /api/v2, without a leading slash or query"),
         );
     }
@@ -210,7 +265,7 @@ fn check_tool(
             segment.starts_with('{') && segment.ends_with('}') && braces == 2 && segment.len() > 2;
         if braces > 0 && !variable {
             report.at(
-                tool.path.span,
+                tool.path.site,
                 format!("path segment {segment:?} must be a literal or exactly one {{variable}}"),
             );
         }
@@ -232,7 +287,7 @@ fn check_tool(
                     param.name.value
                 )
             };
-            report.at(param.name.span, message);
+            report.at(param.name.site, message);
         } else {
             fields.insert(field, &param.name.value);
         }
@@ -241,69 +296,84 @@ fn check_tool(
 
     let mut segments = Vec::new();
     for segment in path.split('/') {
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(variable) => {
-                let direct: Vec<usize> = tool
-                    .params
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, p)| {
-                        p.name.value == variable && params[*i].location == Location::Path
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                let sources: Vec<usize> = tool
-                    .params
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.source_of.as_ref().is_some_and(|s| s.value == variable))
-                    .map(|(i, _)| i)
-                    .collect();
-                if direct.is_empty() && sources.is_empty() {
-                    report.at(
-                        tool.path.span,
-                        format!(
-                            "path parameter {{{variable}}} has no source: declare a required parameter named \
-                             {variable:?}, or parameters with source_of = {variable:?}"
-                        ),
-                    );
-                } else if !direct.is_empty() && !sources.is_empty() {
-                    report.at(
-                        tool.path.span,
-                        format!(
-                            "path parameter {{{variable}}} has both a parameter of that name \
-                             and source_of parameters; keep one or the other"
-                        ),
-                    );
-                }
-                segments.push(Segment::Variable {
-                    name: variable.to_owned(),
-                    sources: if direct.is_empty() { sources } else { direct },
-                });
-            }
-            None => segments.push(Segment::Literal(segment.to_owned())),
+        let Some(variable) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            segments.push(Segment::Literal(segment.to_owned()));
+            continue;
+        };
+        let direct =
+            tool.params.iter().enumerate().position(|(i, p)| {
+                p.name.value == variable && params[i].location == Location::Path
+            });
+        let sources: Vec<usize> = tool
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.source_of.as_ref().is_some_and(|s| s.value == variable))
+            .map(|(i, _)| i)
+            .collect();
+        match direct {
+            None if sources.is_empty() => report.at(
+                tool.path.site,
+                format!(
+                    "path parameter {{{variable}}} has no source: declare a required parameter named \
+                     {variable:?}, or parameters with source_of = {variable:?}"
+                ),
+            ),
+            Some(_) if !sources.is_empty() => report.at(
+                tool.path.site,
+                format!(
+                    "path parameter {{{variable}}} has both a parameter of that name \
+                     and source_of parameters; keep one or the other"
+                ),
+            ),
+            Some(param) => segments.push(Segment::Direct { param }),
+            None => segments.push(Segment::Sources {
+                variable: variable.to_owned(),
+                sources,
+            }),
         }
     }
-    (params, segments)
+
+    let derived = method.annotations();
+    let overrides = &tool.annotations;
+    let annotations = model::Annotations {
+        read_only: overrides.read_only.unwrap_or(derived.read_only),
+        destructive: overrides.destructive.unwrap_or(derived.destructive),
+        idempotent: overrides.idempotent.unwrap_or(derived.idempotent),
+        open_world: overrides.open_world.unwrap_or(derived.open_world),
+    };
+    if annotations.read_only && annotations.destructive {
+        report.at(
+            tool.site,
+            "a tool cannot be both read-only and destructive; fix read_only_hint or destructive_hint",
+        );
+    }
+    Resolved {
+        method,
+        params,
+        segments,
+        annotations,
+    }
 }
 
 fn check_param(
     param: &Param,
     is_fn: bool,
-    method: &str,
+    method: Method,
     path_variables: &[&str],
     report: &mut Reporter,
-) -> CheckedParam {
+) -> model::Param {
     let name = &param.name.value;
     let label = if name.is_empty() {
         "<unnamed>".to_owned()
     } else {
         name.clone()
     };
-    let mut at = |span, message: String| report.at(span, format!("parameter {label:?}: {message}"));
+    let mut at =
+        |site: Site, message: String| report.at(site, format!("parameter {label:?}: {message}"));
     if name.is_empty() {
         at(
-            param.span,
+            param.site,
             "missing `name`: add name = \"...\", Backlog's wire name".to_owned(),
         );
     } else if matches!(
@@ -311,102 +381,135 @@ fn check_param(
         "self" | "super" | "crate" | "args"
     ) {
         at(
-            param.name.span,
+            param.name.site,
             "this name is reserved in the generated code (self, super, crate, args)".to_owned(),
+        );
+    } else if RESERVED_PARAMS.contains(&name.as_str()) {
+        at(
+            param.name.site,
+            format!(
+                "{name:?} is a runtime parameter the server adds to schemas itself when its \
+                 option is on (reserved: {}); choose another name",
+                RESERVED_PARAMS.join(", ")
+            ),
         );
     } else if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
         at(
-            param.name.span,
+            param.name.site,
             "a parameter name is Backlog's camelCase wire name (letters, digits, underscores)"
                 .to_owned(),
         );
     }
     if param.description.value.trim().is_empty() {
         at(
-            param.span,
+            param.site,
             "missing `description`: add description = \"...\" (the model reads it)".to_owned(),
         );
     }
 
-    let wire = if let Some(rust_type) = &param.rust_type {
-        if !is_fn {
-            at(
-                rust_type.span,
-                "rust_type is only for #[backlog_tool] fn declarations, whose body encodes \
-                 the value; give a `type` here, or declare the tool as a fn"
-                    .to_owned(),
-            );
-        }
+    let ty = if let Some(rust_type) = &param.rust_type {
         if !param.ty.value.is_empty() {
             at(
-                param.ty.span,
+                param.ty.site,
                 "give either `type` or `rust_type`, not both".to_owned(),
             );
         }
-        None
+        let declared = [
+            param.default.as_ref().map(|d| ("default", d.site)),
+            param.values.as_ref().map(|v| ("values", v.site)),
+            param.format.as_ref().map(|f| ("format", f.site)),
+            param.min.as_ref().map(|m| ("min", m.site)),
+            param.max.as_ref().map(|m| ("max", m.site)),
+            param.max_length.as_ref().map(|m| ("max_length", m.site)),
+            param.max_items.as_ref().map(|m| ("max_items", m.site)),
+        ];
+        for (key, site) in declared.into_iter().flatten() {
+            at(
+                site,
+                format!(
+                    "`{key}` is for a parameter with a `type`; a rust_type checks and encodes \
+                     its own value (its Encode impl); remove it"
+                ),
+            );
+        }
+        if param.clear_when_empty {
+            at(
+                param.site,
+                "`clear_when_empty` is for array types; a rust_type encodes its own value"
+                    .to_owned(),
+            );
+        }
+        Some(ParamType::Encoded(Box::new(rust_type.value.clone())))
     } else if param.ty.value.is_empty() {
         at(
-            param.span,
+            param.site,
             format!("missing `type`: add type = \"...\", one of {TYPE_NAMES}"),
         );
         None
     } else {
-        match WireType::parse(&param.ty.value) {
-            Some(wire) => Some(wire),
+        match Scalar::parse(&param.ty.value) {
+            Some((scalar, array)) => Some(ParamType::Wire { scalar, array }),
             None => {
                 at(
-                    param.ty.span,
+                    param.ty.site,
                     format!("unknown type {:?}; expected {TYPE_NAMES}", param.ty.value),
                 );
                 None
             }
         }
     };
+    let wire = match &ty {
+        Some(ParamType::Wire { scalar, array }) => Some((*scalar, *array)),
+        _ => None,
+    };
 
-    if let Some(wire) = wire {
-        let is_enum = wire.scalar == Scalar::Enum;
+    let mut format = None;
+    if let Some((scalar, array)) = wire {
+        let is_enum = scalar == Scalar::Enum;
         match &param.values {
             Some(values) if !is_enum => {
-                at(values.span, "`values` is only for type enum".to_owned())
+                at(values.site, "`values` is only for type enum".to_owned())
             }
             Some(values) if values.value.is_empty() => at(
-                values.span,
+                values.site,
                 "an enum needs at least one of its `values`".to_owned(),
             ),
             None if is_enum => at(
-                param.ty.span,
+                param.ty.site,
                 "an enum needs `values`, e.g. values = [\"asc\", \"desc\"]".to_owned(),
             ),
             _ => {}
         }
-        if let Some(format) = &param.format {
-            if wire.scalar != Scalar::String {
+        if let Some(declared) = &param.format {
+            if scalar != Scalar::String {
                 at(
-                    format.span,
+                    declared.site,
                     format!(
                         "`format` is only for string parameters, not {}; \
                          remove it or change the type",
                         param.ty.value
                     ),
                 );
-            } else if !FORMATS.iter().any(|(n, _)| *n == format.value) {
-                let known: Vec<&str> = FORMATS.iter().map(|(n, _)| *n).collect();
-                at(
-                    format.span,
-                    format!(
-                        "unknown format {:?}; expected one of {}",
-                        format.value,
-                        known.join(", ")
-                    ),
-                );
+            } else {
+                format = Format::parse(&declared.value);
+                if format.is_none() {
+                    at(
+                        declared.site,
+                        format!(
+                            "unknown format {:?}; expected one of {}",
+                            declared.value,
+                            Format::names().join(", ")
+                        ),
+                    );
+                }
             }
         }
         for bound in [&param.min, &param.max].into_iter().flatten() {
-            if wire.scalar != Scalar::Integer || wire.array {
+            if scalar != Scalar::Integer || array {
                 at(
-                    bound.span,
+                    bound.site,
                     format!(
                         "`min`/`max` are only for integer parameters, not {}; \
                          remove it or change the type",
@@ -418,32 +521,32 @@ fn check_param(
         if let (Some(min), Some(max)) = (&param.min, &param.max)
             && min.value > max.value
         {
-            at(min.span, "`min` is greater than `max`".to_owned());
+            at(min.site, "`min` is greater than `max`".to_owned());
         }
         if let Some(max_length) = &param.max_length
-            && (wire.scalar != Scalar::String || max_length.value < 1)
+            && (scalar != Scalar::String || max_length.value < 1)
         {
             at(
-                max_length.span,
+                max_length.site,
                 "`max_length` is a positive bound for string parameters".to_owned(),
             );
         }
         if let Some(max_items) = &param.max_items
-            && (!wire.array || max_items.value < 1)
+            && (!array || max_items.value < 1)
         {
             at(
-                max_items.span,
+                max_items.site,
                 "`max_items` is a positive bound for array parameters".to_owned(),
             );
         }
-        if param.clear_when_empty && !wire.array {
+        if param.clear_when_empty && !array {
             at(
-                param.ty.span,
+                param.ty.site,
                 "`clear_when_empty` is only for array parameters".to_owned(),
             );
         }
         if let Some(default) = &param.default {
-            let fits = match (&default.value, wire.scalar, wire.array) {
+            let fits = match (&default.value, scalar, array) {
                 (_, _, true) => false,
                 // Without values, the enum is already reported.
                 (Literal::Str(s), Scalar::Enum, _) => {
@@ -458,54 +561,37 @@ fn check_param(
             };
             if !fits {
                 let shown = show(&default.value);
-                let message = match wire.scalar {
-                    Scalar::Enum if !wire.array => {
+                let message = match scalar {
+                    Scalar::Enum if !array => {
                         format!("default {shown} is not one of the enum's `values`")
                     }
-                    Scalar::Date if !wire.array => {
+                    Scalar::Date if !array => {
                         format!("default {shown} is not a date (\"yyyy-MM-dd\")")
                     }
                     _ => format!("default {shown} does not fit type {}", param.ty.value),
                 };
-                at(default.span, message);
+                at(default.site, message);
             }
             if param.required {
                 at(
-                    default.span,
+                    default.site,
                     "a required parameter cannot have a default (the caller always gives it); \
                      remove one of them"
                         .to_owned(),
                 );
             }
         }
-    } else if param.rust_type.is_some() {
-        let spans = [
-            param.default.as_ref().map(|d| ("default", d.span)),
-            param.values.as_ref().map(|v| ("values", v.span)),
-            param.format.as_ref().map(|f| ("format", f.span)),
-        ];
-        for (key, span) in spans.into_iter().flatten() {
-            at(
-                span,
-                format!(
-                    "`{key}` is for a parameter with a `type`, not a rust_type (the fn body \
-                     encodes the value); remove it"
-                ),
-            );
-        }
     }
 
     let is_path_variable = path_variables.contains(&name.as_str());
+    let location_site = param.location.as_ref().map_or(param.site, |l| l.site);
     let location = match param.location.as_ref().map(|l| l.value.as_str()) {
         _ if param.source_of.is_some() => {
-            let target = param
-                .source_of
-                .as_ref()
-                .map(|s| s.value.as_str())
-                .unwrap_or_default();
+            let source_of = param.source_of.as_ref().expect("matched above");
+            let target = source_of.value.as_str();
             if !path_variables.contains(&target) {
                 at(
-                    param.source_of.as_ref().map_or(param.span, |s| s.span),
+                    source_of.site,
                     format!(
                         "source_of {target:?} is not a variable of the path; \
                          its path variables are: {}",
@@ -519,7 +605,7 @@ fn check_param(
             }
             if param.required {
                 at(
-                    param.name.span,
+                    param.name.site,
                     "a source_of parameter is optional (any one of the sources fills the \
                      variable); remove `required`"
                         .to_owned(),
@@ -527,35 +613,30 @@ fn check_param(
             }
             if param.location.is_some() {
                 at(
-                    param.location.as_ref().map_or(param.span, |l| l.span),
+                    location_site,
                     "a source_of parameter has no `location` (it fills the path); remove it"
                         .to_owned(),
                 );
             }
-            if wire
-                .is_some_and(|w| w.array || !matches!(w.scalar, Scalar::String | Scalar::Integer))
-            {
+            let fits = match &ty {
+                Some(ParamType::Wire { scalar, array }) => {
+                    !array && matches!(scalar, Scalar::String | Scalar::Integer)
+                }
+                Some(ParamType::Encoded(_)) => false,
+                None => true,
+            };
+            if !fits {
                 at(
-                    param.ty.span,
+                    param.ty.site,
                     "a source_of parameter is a string or an integer; change its type".to_owned(),
                 );
             }
             Location::Source
         }
-        _ if param.rust_type.is_some() => {
-            if param.location.is_some() {
-                at(
-                    param.location.as_ref().map_or(param.span, |l| l.span),
-                    "a rust_type parameter has no `location` (the fn body encodes it); remove it"
-                        .to_owned(),
-                );
-            }
-            Location::Body
-        }
         Some("path") | None if is_path_variable => {
             if !param.required {
                 at(
-                    param.name.span,
+                    param.name.site,
                     format!(
                         "fills the path variable {{{name}}}, so it must be required: {}",
                         if is_fn {
@@ -566,26 +647,32 @@ fn check_param(
                     ),
                 );
             }
-            if wire.is_some_and(|w| w.array) {
-                at(
-                    param.ty.span,
+            match &ty {
+                Some(ParamType::Wire { array: true, .. }) => at(
+                    param.ty.site,
                     "a path parameter cannot be an array".to_owned(),
-                );
+                ),
+                Some(ParamType::Encoded(_)) => at(
+                    param.site,
+                    "a path parameter has a `type` with a `format` or `min`, not a rust_type"
+                        .to_owned(),
+                ),
+                _ => {}
             }
             Location::Path
         }
         Some("path") => {
             at(
-                param.location.as_ref().map_or(param.span, |l| l.span),
+                location_site,
                 "location is path, but the path has no variable of this name".to_owned(),
             );
             Location::Path
         }
         Some("query") => Location::Query,
         Some("form") => {
-            if method == "GET" {
+            if method == Method::Get {
                 at(
-                    param.location.as_ref().map_or(param.span, |l| l.span),
+                    location_site,
                     "location is form, but a GET request has no form body; \
                      use location = \"query\" (the default for GET)"
                         .to_owned(),
@@ -595,39 +682,112 @@ fn check_param(
         }
         Some(other) => {
             at(
-                param.location.as_ref().map_or(param.span, |l| l.span),
+                location_site,
                 format!("unknown location {other:?}; expected path, query or form"),
             );
             Location::Query
         }
-        None if method == "GET" => Location::Query,
+        None if method == Method::Get => Location::Query,
         None => Location::Form,
     };
     // A string in the URL path is checked against a format before any call,
     // so that no value can reach Backlog as another path.
-    if matches!(location, Location::Path | Location::Source)
-        && wire.is_some_and(|w| w.scalar == Scalar::String)
-        && param.format.is_none()
-    {
-        let known: Vec<&str> = FORMATS.iter().map(|(n, _)| *n).collect();
+    let in_path = matches!(location, Location::Path | Location::Source);
+    if in_path && wire.is_some_and(|(s, _)| s == Scalar::String) && param.format.is_none() {
         at(
-            param.name.span,
+            param.name.site,
             format!(
                 "goes into the URL path, so it needs a `format` ({}) that refuses hostile values before any call",
-                known.join(", ")
+                Format::names().join(", ")
             ),
         );
     }
     if location == Location::Path
-        && wire.is_some_and(|w| w.scalar == Scalar::Integer)
+        && wire.is_some_and(|(s, _)| s == Scalar::Integer)
         && param.min.as_ref().is_none_or(|min| min.value < 1)
     {
         at(
-            param.name.span,
+            param.name.site,
             "an id that goes into the URL path is a positive integer: add min = 1".to_owned(),
         );
     }
-    CheckedParam { wire, location }
+
+    let declared_bound = |declared: &Option<ast::Spanned<i64>>, default: i64| {
+        Some(match declared {
+            Some(bound) => Bound {
+                value: bound.value,
+                published: true,
+            },
+            None => Bound {
+                value: default,
+                published: false,
+            },
+        })
+    };
+    let max_length = match wire {
+        Some((Scalar::String, _)) if format.is_none() => {
+            declared_bound(&param.max_length, DEFAULT_MAX_LENGTH)
+        }
+        _ => None,
+    };
+    let max_items = match wire {
+        Some((_, true)) => declared_bound(&param.max_items, DEFAULT_MAX_ITEMS),
+        _ => None,
+    };
+    let values = param
+        .values
+        .as_ref()
+        .map(|v| v.value.clone())
+        .unwrap_or_default();
+    let enum_ident = (wire.is_some_and(|(s, _)| s == Scalar::Enum))
+        .then(|| format_ident!("{}", pascal_case(name)));
+    model::Param {
+        wire_name: name.clone(),
+        field: field_ident(name),
+        description: param.description.value.clone(),
+        // A parameter whose type was reported stays out of the model (the tool fails).
+        ty: ty.unwrap_or(ParamType::Wire {
+            scalar: Scalar::String,
+            array: false,
+        }),
+        required: param.required,
+        location,
+        format,
+        min: param.min.as_ref().map(|m| m.value),
+        max: param.max.as_ref().map(|m| m.value),
+        max_length,
+        max_items,
+        values,
+        enum_ident,
+        default: param.default.as_ref().map(|d| d.value.clone()),
+        clear_when_empty: param.clear_when_empty,
+    }
+}
+
+fn field_ident(name: &str) -> Ident {
+    let snake = ast::snake_case(name);
+    if snake.is_empty() {
+        return format_ident!("unnamed");
+    }
+    syn::parse_str::<Ident>(&snake).unwrap_or_else(|_| format_ident!("r#{}", snake))
+}
+
+pub fn pascal_case(text: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                out.push(c.to_ascii_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    out
 }
 
 /// A default as the user wrote it.

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
-use crate::backlog::{BacklogConfig, ConfigError};
+use crate::backlog::{ConfigError, Credential, Space, SpaceConfig};
+use crate::context::Spaces;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Transport {
@@ -59,12 +60,18 @@ pub struct Config {
     /// Largest Backlog reply accepted, in bytes (larger ones fail with advice to page).
     #[arg(long, env = "BACKLOG_MAX_RESPONSE_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub backlog_max_response_bytes: usize,
-    /// Calls to Backlog in flight at once.
+    /// Calls to Backlog in flight at once per API key or signed-in user.
     #[arg(long, env = "BACKLOG_MAX_CONCURRENCY", default_value_t = 8)]
     pub backlog_max_concurrency: usize,
-    /// Calls waiting for a free slot before new ones fail fast as busy.
+    /// Calls of one API key or user waiting for a free slot before new ones fail fast as busy.
     #[arg(long, env = "BACKLOG_MAX_QUEUE", default_value_t = 64)]
     pub backlog_max_queue: usize,
+    /// Calls to one Backlog space in flight at once, all users together.
+    #[arg(long, env = "BACKLOG_MAX_SPACE_CONCURRENCY", default_value_t = 32)]
+    pub backlog_max_space_concurrency: usize,
+    /// Calls to one Backlog space waiting for a free slot, all users together.
+    #[arg(long, env = "BACKLOG_MAX_SPACE_QUEUE", default_value_t = 256)]
+    pub backlog_max_space_queue: usize,
     /// Seconds a read may spend retrying (on 429, 502, 503, 504, connection failures).
     #[arg(long, env = "BACKLOG_RETRY_BUDGET", default_value_t = 10)]
     pub backlog_retry_budget: u64,
@@ -92,12 +99,12 @@ pub enum StartupError {
 }
 
 impl Config {
-    /// The Backlog client configuration from BACKLOG_BASE_URL or BACKLOG_DOMAIN and BACKLOG_API_KEY.
-    pub fn backlog(&self) -> Result<BacklogConfig, StartupError> {
+    /// The Backlog space from BACKLOG_BASE_URL or BACKLOG_DOMAIN, called with BACKLOG_API_KEY.
+    pub fn spaces(&self) -> Result<Spaces, StartupError> {
         let base_url = match (&self.backlog_base_url, &self.backlog_domain) {
             (Some(url), _) if !url.trim().is_empty() => url.trim().to_owned(),
             (_, Some(domain)) if !domain.trim().is_empty() => {
-                BacklogConfig::base_url_for_domain(domain)?
+                SpaceConfig::base_url_for_domain(domain)?
             }
             _ => return Err(StartupError::MissingDomain),
         };
@@ -107,19 +114,24 @@ impl Config {
             .map(str::trim)
             .filter(|k| !k.is_empty())
             .ok_or(StartupError::MissingApiKey)?;
-        Ok(self.client_config(base_url, api_key.to_owned()))
+        let credential =
+            Credential::api_key(api_key, "BACKLOG_API_KEY").map_err(ConfigError::from)?;
+        let space = Space::new(self.space_config(base_url))?;
+        Ok(Spaces::single(space, Some(credential)))
     }
 
-    /// A client configuration for `base_url` with this config's timeouts and limits.
-    pub fn client_config(&self, base_url: String, api_key: String) -> BacklogConfig {
-        BacklogConfig {
+    /// A space's client configuration for `base_url` with this config's timeouts and limits.
+    pub fn space_config(&self, base_url: String) -> SpaceConfig {
+        SpaceConfig {
             connect_timeout: Duration::from_secs(self.backlog_connect_timeout.max(1)),
             request_timeout: Duration::from_secs(self.backlog_timeout.max(1)),
             max_response_bytes: self.backlog_max_response_bytes,
             max_concurrency: self.backlog_max_concurrency.max(1),
             max_queue: self.backlog_max_queue,
+            max_space_concurrency: self.backlog_max_space_concurrency.max(1),
+            max_space_queue: self.backlog_max_space_queue,
             retry_budget: Duration::from_secs(self.backlog_retry_budget),
-            ..BacklogConfig::new(base_url, api_key)
+            ..SpaceConfig::new(base_url)
         }
     }
 
@@ -163,31 +175,37 @@ mod tests {
     #[test]
     fn missing_credentials_say_what_to_set() {
         let error = parse(&["--backlog-api-key", "k"])
-            .backlog()
-            .unwrap_err()
+            .spaces()
+            .err()
+            .unwrap()
             .to_string();
         assert!(
             error.contains("BACKLOG_DOMAIN") && error.contains("--sandbox"),
             "{error}"
         );
         let error = parse(&["--backlog-domain", "x.backlog.com"])
-            .backlog()
-            .unwrap_err()
+            .spaces()
+            .err()
+            .unwrap()
             .to_string();
         assert!(error.contains("BACKLOG_API_KEY"), "{error}");
     }
 
     #[test]
     fn domain_becomes_an_https_base_url() {
-        let config = parse(&[
+        let spaces = parse(&[
             "--backlog-domain",
             "demo.backlog.com",
             "--backlog-api-key",
             "k",
         ])
-        .backlog()
+        .spaces()
         .unwrap();
-        assert_eq!(config.base_url, "https://demo.backlog.com/api/v2");
-        assert!(!format!("{config:?}").contains("\"k\""));
+        let organization = spaces.default_organization();
+        assert_eq!(
+            organization.space.base_url(),
+            "https://demo.backlog.com/api/v2"
+        );
+        assert!(!format!("{:?}", organization.credential).contains("\"k\""));
     }
 }

@@ -2,9 +2,10 @@
 //!
 //! The pipeline, one module per stage:
 //! `tools` (declarations: `tools.toml` and `#[backlog_tool]` fns) → `registry`
-//! (the generated [`registry::ToolDef`]s) → `mcp` (rmcp `ServerHandler`) →
-//! `http` (axum, Streamable HTTP) / stdio; `backlog` is the HTTP client every
-//! tool call goes through.
+//! (the generated [`registry::ToolDef`]s) → `inventory` (what a server
+//! offers, under its options) → `mcp` (rmcp `ServerHandler`: per call, the
+//! [`context::CallContext`], the tool, the output) → `http` (axum,
+//! Streamable HTTP) / stdio; `backlog` is the client every call goes through.
 
 // A tool whose toolset has no cargo feature would be compiled out silently:
 // make that a compile error ("unexpected `cfg` condition value").
@@ -15,7 +16,9 @@ extern crate self as backlog_mcp;
 
 pub mod backlog;
 pub mod config;
+pub mod context;
 pub mod http;
+pub mod inventory;
 pub mod mcp;
 pub mod registry;
 pub mod tools;
@@ -25,10 +28,12 @@ pub mod tools;
 pub mod __private {
     pub use crate::backlog::check;
     pub use crate::backlog::{
-        Backlog, BacklogRequest, Location, Method, ToolError, ToolOutput, Wire,
+        BacklogRequest, Encode, Location, Method, ToolError, ToolOutput, Wire,
     };
+    pub use crate::context::CallContext;
     pub use crate::registry::{
-        Annotations, CallFuture, TOOLS, ToolDef, input_schema, parse_arguments,
+        Annotations, CallFuture, DECLARED, Declared, TOOLS, ToolDef, Toolset, input_schema,
+        parse_arguments,
     };
     pub use linkme;
     pub use schemars;

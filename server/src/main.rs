@@ -4,11 +4,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use backlog_mcp::backlog::Backlog;
 use backlog_mcp::config::{Config, Transport};
+use backlog_mcp::context::Spaces;
 use backlog_mcp::http::{self, HttpOptions};
+use backlog_mcp::inventory::Inventory;
 use backlog_mcp::mcp::BacklogMcp;
-use backlog_mcp::registry::Registry;
 use clap::Parser;
 use rmcp::ServiceExt;
 use tracing_subscriber::EnvFilter;
@@ -41,14 +41,18 @@ fn main() -> ExitCode {
 
 async fn run(config: Config) -> anyhow::Result<()> {
     config.check_http_path()?;
-    let registry = Arc::new(Registry::new(config.toolsets().as_deref())?);
-    let backlog = if config.sandbox {
-        sandbox_backlog(&config).await?
+    let inventory = Inventory::builder().toolsets(config.toolsets()).build()?;
+    let spaces = if config.sandbox {
+        sandbox_spaces(&config).await?
     } else {
-        config.backlog()?
+        config.spaces()?
     };
-    tracing::info!(base_url = %backlog.base_url, tools = registry.tools().len(), "Backlog space");
-    let mcp = BacklogMcp::new(registry, Arc::new(Backlog::new(backlog)?));
+    tracing::info!(
+        base_url = spaces.default_organization().space.base_url(),
+        tools = inventory.tools().len(),
+        "Backlog space"
+    );
+    let mcp = BacklogMcp::new(Arc::new(inventory), Arc::new(spaces));
     match config.transport {
         Transport::Stdio => {
             let running = mcp
@@ -83,7 +87,8 @@ async fn run(config: Config) -> anyhow::Result<()> {
 }
 
 #[cfg(feature = "sandbox")]
-async fn sandbox_backlog(config: &Config) -> anyhow::Result<backlog_mcp::backlog::BacklogConfig> {
+async fn sandbox_spaces(config: &Config) -> anyhow::Result<Spaces> {
+    use backlog_mcp::backlog::{Credential, Space};
     let sandbox = backlog_sandbox::Sandbox::new(backlog_sandbox::DEFAULT_API_KEY)
         .spawn()
         .await
@@ -92,11 +97,13 @@ async fn sandbox_backlog(config: &Config) -> anyhow::Result<backlog_mcp::backlog
         "sandbox: a demo Backlog space at {}",
         sandbox.api_base_url()
     );
-    Ok(config.client_config(sandbox.api_base_url(), sandbox.api_key()))
+    let space = Space::new(config.space_config(sandbox.api_base_url()))?;
+    let credential = Credential::api_key(&sandbox.api_key(), "the sandbox's API key")?;
+    Ok(Spaces::single(space, Some(credential)))
 }
 
 #[cfg(not(feature = "sandbox"))]
-async fn sandbox_backlog(_config: &Config) -> anyhow::Result<backlog_mcp::backlog::BacklogConfig> {
+async fn sandbox_spaces(_config: &Config) -> anyhow::Result<Spaces> {
     anyhow::bail!(
         "this build has no sandbox: rebuild with the `sandbox` cargo feature (on by default)"
     )

@@ -5,10 +5,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use backlog_mcp::backlog::{Backlog, BacklogConfig};
+use backlog_mcp::backlog::{Credential, Space, SpaceConfig};
+use backlog_mcp::context::Spaces;
 use backlog_mcp::http::{self, HttpOptions};
+use backlog_mcp::inventory::Inventory;
 use backlog_mcp::mcp::BacklogMcp;
-use backlog_mcp::registry::Registry;
 use backlog_sandbox::{RecordedRequest, Sandbox, SandboxHandle};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -27,28 +28,33 @@ pub struct TestServer {
 impl TestServer {
     /// Starts both, with the server using `api_key` (the sandbox accepts only its own).
     pub async fn start_with_key(api_key: Option<&str>) -> TestServer {
-        Self::start_configured(backlog_sandbox::DEFAULT_API_KEY, |config| {
-            if let Some(key) = api_key {
-                config.api_key = key.to_owned();
-            }
-        })
-        .await
+        Self::start_full(backlog_sandbox::DEFAULT_API_KEY, api_key, |_| {}).await
     }
 
-    /// Starts a sandbox accepting `sandbox_key`, and a server whose client
-    /// configuration (same key, default limits) `adjust` may change.
+    /// Starts a sandbox accepting `sandbox_key`, and a server using the same
+    /// key whose space configuration (default limits) `adjust` may change.
     pub async fn start_configured(
         sandbox_key: &str,
-        adjust: impl FnOnce(&mut BacklogConfig),
+        adjust: impl FnOnce(&mut SpaceConfig),
+    ) -> TestServer {
+        Self::start_full(sandbox_key, None, adjust).await
+    }
+
+    /// A sandbox accepting `sandbox_key`; a server calling it with `api_key`
+    /// (the sandbox's own when `None`) and the space configuration `adjust` leaves.
+    pub async fn start_full(
+        sandbox_key: &str,
+        api_key: Option<&str>,
+        adjust: impl FnOnce(&mut SpaceConfig),
     ) -> TestServer {
         let sandbox = Sandbox::new(sandbox_key)
             .spawn()
             .await
             .expect("sandbox starts");
-        let mut config = BacklogConfig::new(sandbox.api_base_url(), sandbox.api_key());
+        let mut config = SpaceConfig::new(sandbox.api_base_url());
         adjust(&mut config);
-        let registry = Arc::new(Registry::new(None).expect("registry"));
-        let mcp = BacklogMcp::new(registry, Arc::new(Backlog::new(config).expect("client")));
+        let key = api_key.map_or_else(|| sandbox.api_key(), str::to_owned);
+        let mcp = mcp_server(Inventory::all(), config, &key);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -85,6 +91,16 @@ impl TestServer {
         self.sandbox.clear_requests();
         requests
     }
+}
+
+/// An MCP server offering `inventory`, calling one space as `api_key`.
+pub fn mcp_server(inventory: Inventory, config: SpaceConfig, api_key: &str) -> BacklogMcp {
+    let space = Space::new(config).expect("space client");
+    let credential = Credential::api_key(api_key, "BACKLOG_API_KEY").expect("key");
+    BacklogMcp::new(
+        Arc::new(inventory),
+        Arc::new(Spaces::single(space, Some(credential))),
+    )
 }
 
 /// The two protocol families served on one endpoint.

@@ -1,14 +1,15 @@
-//! A #[backlog_tool] fn with a Rust-typed parameter its body encodes:
-//! accepted, its fn compiled, and the tool registered.
+//! A #[backlog_tool] fn with a parameter set and a Rust-typed parameter that
+//! encodes itself: accepted, its fn compiled, and the tool registered.
 
 // The "disabled" toolset is deliberately no feature of the test crate.
 #![allow(unexpected_cfgs)]
 
-use backlog_mcp::backlog::{Backlog, BacklogRequest, Location, ToolError, ToolOutput};
+use backlog_mcp::backlog::{BacklogRequest, Encode, Location, ToolError, ToolOutput};
+use backlog_mcp::context::CallContext;
 use backlog_mcp::registry::TOOLS;
 use backlog_mcp_macros::backlog_tool;
 
-/// One custom field value, encoded by the fn body.
+/// One custom field value.
 #[derive(
     Debug, backlog_mcp::__private::serde::Deserialize, backlog_mcp::__private::schemars::JsonSchema,
 )]
@@ -19,13 +20,36 @@ pub struct CustomField {
     pub value: String,
 }
 
-fn encode(request: &mut BacklogRequest, fields: &[CustomField]) {
-    for field in fields {
-        request.param(
-            Location::Form,
-            &format!("customField_{}", field.id),
-            field.value.as_str(),
-        );
+/// The custom field values of a call, as one parameter.
+#[derive(
+    Debug, backlog_mcp::__private::serde::Deserialize, backlog_mcp::__private::schemars::JsonSchema,
+)]
+#[serde(crate = "backlog_mcp::__private::serde")]
+#[schemars(crate = "backlog_mcp::__private::schemars")]
+pub struct CustomFields(pub Vec<CustomField>);
+
+impl Encode for CustomFields {
+    fn check(&self, name: &str) -> Result<(), ToolError> {
+        match self.0.iter().find(|field| field.id <= 0) {
+            Some(field) => Err(ToolError::InvalidArguments(format!(
+                "{name}: {} is not a field ID",
+                field.id
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn encode(
+        &self,
+        request: &mut BacklogRequest,
+        location: Location,
+        _name: &str,
+    ) -> Result<(), ToolError> {
+        for field in &self.0 {
+            let key = format!("customField_{}", field.id);
+            request.param(location, &key, field.value.as_str());
+        }
+        Ok(())
     }
 }
 
@@ -38,17 +62,13 @@ fn encode(request: &mut BacklogRequest, fields: &[CustomField]) {
     path = "issues",
     open_world_hint = false,
     param(name = "projectId", type = "integer", required, min = 1, description = "The project's numeric ID"),
+    param_set = "notify",
     param(name = "summary", type = "string", required, description = "Issue summary"),
     param(name = "priorityId", type = "enum", values = ["2", "3", "4"], default = "3", description = "Priority"),
-    param(name = "customFields", rust_type = "Vec<CustomField>", description = "Custom field values")
+    param(name = "customFields", rust_type = "CustomFields", description = "Custom field values")
 )]
-async fn add_issue(backlog: &Backlog, args: add_issue::Args) -> Result<ToolOutput, ToolError> {
-    let mut request = args.request()?;
-    encode(
-        &mut request,
-        args.custom_fields.as_deref().unwrap_or_default(),
-    );
-    backlog.send(request).await
+async fn add_issue(context: &CallContext, args: add_issue::Args) -> Result<ToolOutput, ToolError> {
+    context.send(args.request()?).await
 }
 
 /// Deletes a wiki page; its toolset is no feature, so this is compiled out.
@@ -67,10 +87,10 @@ async fn add_issue(backlog: &Backlog, args: add_issue::Args) -> Result<ToolOutpu
     )
 )]
 async fn delete_wiki_page(
-    backlog: &Backlog,
+    context: &CallContext,
     args: delete_wiki_page::Args,
 ) -> Result<ToolOutput, ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {
@@ -89,23 +109,33 @@ fn main() {
         schema["required"],
         backlog_mcp::__private::serde_json::json!(["projectId", "summary"])
     );
-    assert!(schema["properties"]["customFields"].is_object());
+    // The set's parameter sits where the set was named.
+    let properties: Vec<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        properties,
+        ["projectId", "notifiedUserId", "summary", "priorityId", "customFields"]
+    );
+    // Default bounds are enforced but not published.
+    assert!(schema["properties"]["summary"].get("maxLength").is_none());
+    assert!(schema["properties"]["notifiedUserId"].get("maxItems").is_none());
 
     let args = add_issue::Args {
         project_id: 1,
+        notified_user_id: Some(vec![2]),
         summary: "Hello".to_owned(),
         priority_id: None,
-        custom_fields: Some(vec![CustomField {
+        custom_fields: Some(CustomFields(vec![CustomField {
             id: 5,
             value: "x".to_owned(),
-        }]),
+        }])),
     };
     args.check().unwrap();
-    let mut request = args.request().unwrap();
-    encode(
-        &mut request,
-        args.custom_fields.as_deref().unwrap_or_default(),
-    );
+    let request = args.request().unwrap();
     assert_eq!(request.path, ["issues"]);
     let form: Vec<(&str, &str)> = request
         .form
@@ -116,10 +146,21 @@ fn main() {
         form,
         [
             ("projectId", "1"),
+            ("notifiedUserId[]", "2"),
             ("summary", "Hello"),
             ("priorityId", "3"),
             ("customField_5", "x")
         ]
     );
     assert_eq!(add_issue::PriorityId::V0.as_str(), "2");
+
+    // The encoder's check runs in check(), before any request is made.
+    let bad = add_issue::Args {
+        custom_fields: Some(CustomFields(vec![CustomField {
+            id: 0,
+            value: "x".to_owned(),
+        }])),
+        ..args
+    };
+    assert!(bad.check().unwrap_err().to_string().contains("customFields: 0"));
 }

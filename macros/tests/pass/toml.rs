@@ -6,7 +6,35 @@
 backlog_mcp_macros::tools_toml!("tools.toml");
 
 use backlog_mcp::__private::serde_json::{Value, json};
-use backlog_mcp::registry::{TOOLS, ToolDef, parse_arguments};
+use backlog_mcp::backlog::{BacklogRequest, Encode, Location, ToolError};
+use backlog_mcp::registry::{DECLARED, TOOLS, ToolDef, parse_arguments};
+
+/// Tags, sent as one comma-separated value (a rust_type of tools.toml).
+#[derive(
+    Debug, backlog_mcp::__private::serde::Deserialize, backlog_mcp::__private::schemars::JsonSchema,
+)]
+#[serde(crate = "backlog_mcp::__private::serde")]
+#[schemars(crate = "backlog_mcp::__private::schemars")]
+pub struct Tags(Vec<String>);
+
+impl Encode for Tags {
+    fn check(&self, name: &str) -> Result<(), ToolError> {
+        if self.0.iter().any(|tag| tag.contains(',')) {
+            return Err(ToolError::InvalidArguments(format!("{name}: a tag has a comma")));
+        }
+        Ok(())
+    }
+
+    fn encode(
+        &self,
+        request: &mut BacklogRequest,
+        location: Location,
+        name: &str,
+    ) -> Result<(), ToolError> {
+        request.param(location, name, self.0.join(","));
+        Ok(())
+    }
+}
 
 fn tool(name: &str) -> &'static ToolDef {
     TOOLS
@@ -21,11 +49,20 @@ fn args<T: backlog_mcp::__private::serde::de::DeserializeOwned>(value: Value) ->
 }
 
 fn main() {
-    assert_eq!(TOOLSETS, ["pass-tests", "disabled"]);
+    let toolsets: Vec<(&str, &str, bool)> = TOOLSETS
+        .iter()
+        .map(|t| (t.name, t.instructions, t.compiled))
+        .collect();
+    assert_eq!(
+        toolsets,
+        [("pass-tests", "Use them in tests.", true), ("disabled", "", false)]
+    );
+    // Every declaration is indexed, the compiled-out one too.
+    assert!(DECLARED.iter().any(|d| d.name == "delete_wiki" && d.toolset == "disabled"));
     // TOOLS also holds the tools of backlog-mcp itself.
     let mut names: Vec<&str> = TOOLS
         .iter()
-        .filter(|t| TOOLSETS.contains(&t.toolset))
+        .filter(|t| TOOLSETS.iter().any(|s| s.name == t.toolset))
         .map(|t| t.name)
         .collect();
     names.sort_unstable();
@@ -82,4 +119,25 @@ fn main() {
     let request = cleared.request().unwrap();
     assert_eq!(request.path, ["issues", "DEMO-1"]);
     assert_eq!(request.form, [("categoryId[]".to_owned(), String::new())]);
+
+    // A rust_type checks and encodes itself.
+    let tagged: update_issue::Args =
+        args(json!({ "issueIdOrKey": "DEMO-1", "tags": ["a", "b"] }));
+    tagged.check().unwrap();
+    assert_eq!(tagged.request().unwrap().form, [("tags".to_owned(), "a,b".to_owned())]);
+    let comma: update_issue::Args = args(json!({ "issueIdOrKey": "DEMO-1", "tags": ["a,b"] }));
+    assert!(comma.check().is_err());
+
+    // Declared bounds are published and enforced; default ones only enforced.
+    let schema = (update.input_schema)();
+    assert_eq!(schema["properties"]["summary"]["maxLength"], json!(255));
+    assert_eq!(schema["properties"]["notifiedUserId"]["maxItems"], json!(10));
+    assert!(schema["properties"]["comment"].get("maxLength").is_none());
+    assert!(schema["properties"]["categoryId"].get("maxItems").is_none());
+    let long: update_issue::Args =
+        args(json!({ "issueIdOrKey": "DEMO-1", "summary": "x".repeat(256) }));
+    assert!(long.check().is_err());
+    let many: update_issue::Args =
+        args(json!({ "issueIdOrKey": "DEMO-1", "categoryId": vec![1; 101] }));
+    assert!(many.check().is_err());
 }

@@ -23,10 +23,10 @@ use backlog_mcp_macros::backlog_tool;
     param(name = "name", type = "string", description = "Category name, again")
 )]
 async fn add_a_category(
-    backlog: &backlog_mcp::backlog::Backlog,
+    context: &backlog_mcp::context::CallContext,
     args: add_a_category::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {}

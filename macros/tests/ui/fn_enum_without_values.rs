@@ -10,10 +10,10 @@ use backlog_mcp_macros::backlog_tool;
     param(name = "order", type = "enum", description = "Sort order by ID")
 )]
 async fn get_activities(
-    backlog: &backlog_mcp::backlog::Backlog,
+    context: &backlog_mcp::context::CallContext,
     args: get_activities::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {}

@@ -10,10 +10,10 @@ use backlog_mcp_macros::backlog_tool;
     param = "count"
 )]
 async fn get_recently_viewed_issues(
-    backlog: &backlog_mcp::backlog::Backlog,
+    context: &backlog_mcp::context::CallContext,
     args: get_recently_viewed_issues::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {}

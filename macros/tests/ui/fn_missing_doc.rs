@@ -8,10 +8,10 @@ use backlog_mcp_macros::backlog_tool;
     path = "users/myself"
 )]
 async fn get_myself_again(
-    backlog: &backlog_mcp::backlog::Backlog,
+    context: &backlog_mcp::context::CallContext,
     args: get_myself_again::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {}

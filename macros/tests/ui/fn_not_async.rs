@@ -9,7 +9,7 @@ use backlog_mcp_macros::backlog_tool;
     path = "space/diskUsage"
 )]
 fn get_space_disk_usage(
-    _backlog: &backlog_mcp::backlog::Backlog,
+    _context: &backlog_mcp::context::CallContext,
     _args: get_space_disk_usage::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
     unimplemented!()

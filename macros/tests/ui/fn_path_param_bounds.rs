@@ -13,10 +13,10 @@ use backlog_mcp_macros::backlog_tool;
     param(name = "names", type = "string[]", max_length = 0, description = "Names")
 )]
 async fn get_repository_file(
-    backlog: &backlog_mcp::backlog::Backlog,
+    context: &backlog_mcp::context::CallContext,
     args: get_repository_file::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {}

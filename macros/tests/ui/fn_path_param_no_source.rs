@@ -20,10 +20,10 @@ use backlog_mcp_macros::backlog_tool;
     )
 )]
 async fn get_issue_by_id_or_key(
-    backlog: &backlog_mcp::backlog::Backlog,
+    context: &backlog_mcp::context::CallContext,
     args: get_issue_by_id_or_key::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {}

@@ -22,10 +22,10 @@ use backlog_mcp_macros::backlog_tool;
     )
 )]
 async fn update_custom_fields(
-    backlog: &backlog_mcp::backlog::Backlog,
+    context: &backlog_mcp::context::CallContext,
     args: update_custom_fields::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {}

@@ -17,10 +17,10 @@ use backlog_mcp_macros::backlog_tool;
     param(name = "reason", type = "string", min = 1, description = "Why")
 )]
 async fn delete_an_issue(
-    backlog: &backlog_mcp::backlog::Backlog,
+    context: &backlog_mcp::context::CallContext,
     args: delete_an_issue::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {}

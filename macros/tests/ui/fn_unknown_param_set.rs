@@ -7,13 +7,13 @@ use backlog_mcp_macros::backlog_tool;
     title = "Count open issues",
     method = "GET",
     path = "issues/count",
-    param_sets = ["issue_filter"]
+    param_set = "issue_filter"
 )]
 async fn count_open_issues(
-    backlog: &backlog_mcp::backlog::Backlog,
+    context: &backlog_mcp::context::CallContext,
     args: count_open_issues::Args,
 ) -> Result<backlog_mcp::backlog::ToolOutput, backlog_mcp::backlog::ToolError> {
-    backlog.send(args.request()?).await
+    context.send(args.request()?).await
 }
 
 fn main() {}

@@ -1,14 +1,15 @@
 //! How a tool call ends: the Backlog reply passed through, or an error whose
 //! text the assistant reads (it never carries the API key or the full URL).
 
-use bytes::Bytes;
 use serde::Deserialize;
 
-/// A successful Backlog reply, passed through without re-parsing.
+use super::CredentialKind;
+
+/// A successful Backlog reply: its JSON bytes, passed on without re-parsing.
 #[derive(Debug)]
 pub struct ToolOutput {
     pub status: u16,
-    pub body: Bytes,
+    pub body: Vec<u8>,
 }
 
 /// Backlog's error body: `{"errors":[{"message","code","moreInfo"}]}`.
@@ -34,12 +35,14 @@ pub enum ToolError {
     #[error("Invalid arguments: {0}")]
     InvalidArguments(String),
     /// Backlog answered with its error body.
-    #[error("{}", backlog_error_text(*.status, .errors, *.retry_after_secs))]
+    #[error("{}", backlog_error_text(*.status, .errors, *.retry_after_secs, .credential))]
     Backlog {
         status: u16,
         errors: Vec<BacklogErrorItem>,
         /// For 429: when Backlog's rate limit resets (Retry-After / X-RateLimit-Reset).
         retry_after_secs: Option<u64>,
+        /// What the call was made with: a 401 says what to fix about it.
+        credential: CredentialKind,
     },
     /// Backlog answered with a body that is not what it should be (an HTML
     /// page from a proxy, an empty error, a 200 that is not JSON).
@@ -55,14 +58,50 @@ pub enum ToolError {
         "Backlog's reply is larger than {limit_bytes} bytes (BACKLOG_MAX_RESPONSE_BYTES): ask for less, e.g. a smaller count with offset paging, or narrower filters."
     )]
     TooLarge { limit_bytes: usize },
-    /// Too many calls to this Backlog space are already running or waiting.
+    /// Too many calls of this credential, or to this Backlog space, are already running or waiting.
     #[error(
-        "The server is busy: {running} calls to Backlog are running and {waiting} waiting (BACKLOG_MAX_CONCURRENCY / BACKLOG_MAX_QUEUE). Retry in a few seconds."
+        "The server is busy: {running} calls to Backlog are running and {waiting} waiting {} ({}). Retry in a few seconds.",
+        scope.whose(),
+        scope.settings()
     )]
-    Busy { running: usize, waiting: usize },
+    Busy {
+        scope: LimitScope,
+        running: usize,
+        waiting: usize,
+    },
+    /// The call has no credential: no API key is configured for its space and the request brought none.
+    #[error(
+        "No Backlog credential for this call: configure BACKLOG_API_KEY for this space, or sign in to the MCP server."
+    )]
+    NoCredential,
     /// No reply: connection refused, reset, DNS, TLS.
     #[error("Backlog could not be reached: {0}")]
     Transport(String),
+}
+
+/// Which limit a busy call ran into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitScope {
+    /// The calls of one API key or signed-in user.
+    Credential,
+    /// All calls to one Backlog space.
+    Space,
+}
+
+impl LimitScope {
+    fn whose(self) -> &'static str {
+        match self {
+            LimitScope::Credential => "for this user",
+            LimitScope::Space => "for this Backlog space",
+        }
+    }
+
+    fn settings(self) -> &'static str {
+        match self {
+            LimitScope::Credential => "BACKLOG_MAX_CONCURRENCY / BACKLOG_MAX_QUEUE",
+            LimitScope::Space => "BACKLOG_MAX_SPACE_CONCURRENCY / BACKLOG_MAX_SPACE_QUEUE",
+        }
+    }
 }
 
 impl ToolError {
@@ -85,6 +124,7 @@ impl ToolError {
             ToolError::Timeout { .. } => "timeout",
             ToolError::TooLarge { .. } => "too_large",
             ToolError::Busy { .. } => "busy",
+            ToolError::NoCredential => "no_credential",
             ToolError::Transport(_) => "transport",
         }
     }
@@ -94,6 +134,7 @@ fn backlog_error_text(
     status: u16,
     errors: &[BacklogErrorItem],
     retry_after_secs: Option<u64>,
+    credential: &CredentialKind,
 ) -> String {
     let mut text = format!("Backlog API error (HTTP {status})");
     for error in errors {
@@ -124,9 +165,14 @@ fn backlog_error_text(
         }
     }
     if status == 401 {
-        text.push_str(
-            "\nCheck BACKLOG_API_KEY: the key is wrong, revoked, or not a member of this space.",
-        );
+        match credential {
+            CredentialKind::ApiKey { setting } => text.push_str(&format!(
+                "\nCheck {setting}: the key is wrong, revoked, or not a member of this space."
+            )),
+            CredentialKind::Bearer => text.push_str(
+                "\nBacklog no longer accepts this sign-in (the token expired or was revoked): sign in again.",
+            ),
+        }
     }
     text
 }
@@ -164,11 +210,34 @@ mod tests {
             status: 404,
             errors: body.errors,
             retry_after_secs: None,
+            credential: CredentialKind::Bearer,
         }
         .to_string();
         assert_eq!(
             text,
             "Backlog API error (HTTP 404)\n- No issue. (code 6, NoResourceError)"
+        );
+    }
+
+    #[test]
+    fn a_401_names_only_what_applies_to_the_credential() {
+        let unauthorized = |credential| {
+            ToolError::Backlog {
+                status: 401,
+                errors: Vec::new(),
+                retry_after_secs: None,
+                credential,
+            }
+            .to_string()
+        };
+        let key = unauthorized(CredentialKind::ApiKey {
+            setting: "BACKLOG_ORG_ACME_API_KEY".into(),
+        });
+        assert!(key.contains("Check BACKLOG_ORG_ACME_API_KEY"), "{key}");
+        let token = unauthorized(CredentialKind::Bearer);
+        assert!(
+            token.contains("sign in again") && !token.contains("API_KEY"),
+            "{token}"
         );
     }
 }

@@ -1,84 +1,109 @@
-//! The registry served over MCP: an rmcp [`ServerHandler`] that lists the
-//! registry's tools and dispatches `tools/call` to their generated code.
+//! The inventory served over MCP: an rmcp [`ServerHandler`] that lists the
+//! inventory's tools and runs `tools/call`: it finds the tool, takes the
+//! reserved arguments out, resolves the call's context (space, credential,
+//! options), runs the tool's generated code and turns the outcome into the
+//! MCP result (`output`).
+
+mod output;
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Map, Value};
 
-use crate::backlog::Backlog;
-use crate::registry::Registry;
+use crate::backlog::{Credential, ToolError};
+use crate::context::{CallContext, Spaces};
+use crate::inventory::{Inventory, Reserved};
 
-/// What an assistant is told about this server at initialize/discover.
-const INSTRUCTIONS: &str = "Tools for a Nulab Backlog space: projects, issues, users and activities. \
-Tools take Backlog ids or keys (projectId or projectKey, issueId or issueKey); \
-results are Backlog's own JSON.";
-
-/// One MCP server over one Backlog space. Cheap to clone: a handler is made
-/// per HTTP request in stateless mode.
+/// One MCP server over its configured Backlog spaces. Cheap to clone: a
+/// handler is made per HTTP request in stateless mode.
 #[derive(Clone)]
 pub struct BacklogMcp {
-    registry: Arc<Registry>,
-    backlog: Arc<Backlog>,
+    inventory: Arc<Inventory>,
+    spaces: Arc<Spaces>,
 }
 
 impl BacklogMcp {
-    pub fn new(registry: Arc<Registry>, backlog: Arc<Backlog>) -> Self {
-        BacklogMcp { registry, backlog }
+    pub fn new(inventory: Arc<Inventory>, spaces: Arc<Spaces>) -> Self {
+        BacklogMcp { inventory, spaces }
     }
 
     /// Runs one tool call: the outcome as MCP sees it, or a protocol error for
-    /// an unknown tool.
+    /// an unknown tool. `request` is the HTTP request it came in (none on
+    /// stdio); a credential an HTTP layer put there is the call's credential.
     pub async fn call(
         &self,
         name: &str,
-        arguments: Option<serde_json::Map<String, serde_json::Value>>,
+        arguments: Option<Map<String, Value>>,
+        request: Option<&http::request::Parts>,
     ) -> Result<CallToolResult, ErrorData> {
-        let Some(tool) = self.registry.get(name) else {
+        let Some(tool) = self.inventory.get(name) else {
             return Err(ErrorData::invalid_params(
                 format!("unknown tool: {name:?}"),
                 None,
             ));
         };
         let started = Instant::now();
-        let outcome = (tool.call)(&self.backlog, arguments.unwrap_or_default()).await;
+        let credential = request.and_then(|parts| parts.extensions.get::<Credential>());
+        let mut arguments = arguments.unwrap_or_default();
+        let outcome = match self.context(&mut arguments, credential) {
+            Ok(context) => (tool.call)(&context, arguments)
+                .await
+                .map(|output| (output, context.options)),
+            Err(error) => Err(error),
+        };
         let elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(match outcome {
-            Ok(output) => {
+            Ok((output, options)) => {
                 tracing::info!(
                     tool = tool.name,
                     status = output.status,
                     elapsed_ms,
                     "tool call"
                 );
-                CallToolResult::success(vec![ContentBlock::text(body_text(&output.body))])
+                output::success(output, &options)
             }
             Err(error) => {
-                let status = error.status();
-                let kind = error.kind();
                 tracing::info!(
                     tool = tool.name,
-                    status,
-                    error = kind,
+                    status = error.status(),
+                    error = error.kind(),
                     elapsed_ms,
                     "tool call failed"
                 );
-                CallToolResult::error(vec![ContentBlock::text(error.to_string())])
+                output::failure(&error)
             }
         })
     }
-}
 
-fn body_text(body: &[u8]) -> String {
-    if body.is_empty() {
-        return r#"{"success":true}"#.to_owned();
+    /// Takes the reserved arguments out and resolves the call's context.
+    fn context(
+        &self,
+        arguments: &mut Map<String, Value>,
+        credential: Option<&Credential>,
+    ) -> Result<CallContext, ToolError> {
+        let mut organization = None;
+        for reserved in self.inventory.reserved() {
+            let Some(value) = arguments.remove(reserved.name()) else {
+                continue;
+            };
+            match (reserved, value) {
+                (Reserved::Organization { .. }, Value::String(name)) => organization = Some(name),
+                (Reserved::Organization { .. }, _) => {
+                    return Err(ToolError::InvalidArguments(
+                        "organization: expected the name of an organization (a string)".to_owned(),
+                    ));
+                }
+            }
+        }
+        self.spaces.context(organization.as_deref(), credential)
     }
-    String::from_utf8_lossy(body).into_owned()
 }
 
 impl ServerHandler for BacklogMcp {
@@ -88,7 +113,7 @@ impl ServerHandler for BacklogMcp {
                 "backlog-mcp",
                 env!("CARGO_PKG_VERSION"),
             ))
-            .with_instructions(INSTRUCTIONS)
+            .with_instructions(self.inventory.instructions())
     }
 
     async fn list_tools(
@@ -97,21 +122,22 @@ impl ServerHandler for BacklogMcp {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         Ok(ListToolsResult::with_all_items(
-            self.registry.descriptors().as_ref().clone(),
+            self.inventory.descriptors().as_ref().clone(),
         ))
     }
 
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        self.call(&request.name, request.arguments)
+        let parts = context.extensions.get::<http::request::Parts>();
+        self.call(&request.name, request.arguments, parts)
             .await
             .map(CallToolResponse::from)
     }
 
     fn get_tool(&self, name: &str) -> Option<rmcp::model::Tool> {
-        self.registry.descriptor(name).cloned()
+        self.inventory.descriptor(name).cloned()
     }
 }

@@ -1,49 +1,52 @@
-//! One HTTP client per Backlog space: a shared connection pool (rustls,
-//! HTTP/2 when offered), the API key as a sensitive header, timeouts, a cap
-//! on reply size, a concurrency limit with a bounded queue, and retries of
-//! reads (never of writes). Replies become [`ToolOutput`] or [`ToolError`].
+//! One Backlog space: its connection pool (rustls, HTTP/2 when offered),
+//! timeouts, a cap on reply size, retries of reads (never of writes), and the
+//! limits on calls in flight. The credential comes with each call. Replies
+//! become [`ToolOutput`] or [`ToolError`].
 
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, HeaderValue};
-use tokio::sync::{Semaphore, SemaphorePermit};
+use http::HeaderMap;
 
-use super::{BacklogErrorBody, BacklogRequest, Method, ToolError, ToolOutput};
+use super::error::LimitScope;
+use super::limits::{self, Limiter, PerCredential};
+use super::{BacklogErrorBody, BacklogRequest, Credential, Method, ToolError, ToolOutput};
 
-/// Where and how to reach one Backlog space, and the limits of the client.
-#[derive(Clone)]
-pub struct BacklogConfig {
+/// Where and how to reach one Backlog space, and the limits of its client.
+#[derive(Clone, Debug)]
+pub struct SpaceConfig {
     /// `https://{space}/api/v2`, or any full base URL (http allowed) for the sandbox and tests.
     pub base_url: String,
-    pub api_key: String,
     pub connect_timeout: Duration,
     /// Whole request, body included.
     pub request_timeout: Duration,
     /// Replies larger than this are refused, read no further.
     pub max_response_bytes: usize,
-    /// Calls to Backlog in flight at once.
+    /// Calls of one credential in flight at once (Backlog limits each user).
     pub max_concurrency: usize,
-    /// Calls waiting for a free slot; past this a call fails fast as busy.
+    /// Calls of one credential waiting for a free slot; past this a call fails fast as busy.
     pub max_queue: usize,
+    /// Calls to the space in flight at once, all credentials together.
+    pub max_space_concurrency: usize,
+    /// Calls to the space waiting for a free slot, all credentials together.
+    pub max_space_queue: usize,
     /// Total time a read may spend on retries (waits included).
     pub retry_budget: Duration,
 }
 
-impl BacklogConfig {
+impl SpaceConfig {
     /// A configuration with the default limits.
-    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
-        BacklogConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        SpaceConfig {
             base_url: base_url.into(),
-            api_key: api_key.into(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_response_bytes: 4 * 1024 * 1024,
             max_concurrency: 8,
             max_queue: 64,
+            max_space_concurrency: 32,
+            max_space_queue: 256,
             retry_budget: Duration::from_secs(10),
         }
     }
@@ -63,22 +66,6 @@ impl BacklogConfig {
     }
 }
 
-// The API key must never reach a log line, even through `{:?}`.
-impl fmt::Debug for BacklogConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BacklogConfig")
-            .field("base_url", &self.base_url)
-            .field("api_key", &"<redacted>")
-            .field("connect_timeout", &self.connect_timeout)
-            .field("request_timeout", &self.request_timeout)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("max_queue", &self.max_queue)
-            .field("retry_budget", &self.retry_budget)
-            .finish()
-    }
-}
-
 /// A configuration the client cannot work with.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -90,29 +77,26 @@ pub enum ConfigError {
         "BACKLOG_BASE_URL must be an http(s) URL such as https://yourspace.backlog.com/api/v2, got {0:?}"
     )]
     BaseUrl(String),
-    #[error("BACKLOG_API_KEY contains characters that cannot be sent in an HTTP header")]
-    ApiKey,
+    #[error(transparent)]
+    Credential(#[from] super::credential::InvalidCredential),
     #[error("the HTTP client could not be built: {0}")]
     Client(String),
 }
 
-/// The client of one Backlog space.
-pub struct Backlog {
+/// The client of one Backlog space, shared by every call to it.
+pub struct Space {
     http: reqwest::Client,
     base_url: String,
-    api_key: HeaderValue,
     request_timeout: Duration,
     max_response_bytes: usize,
-    slots: Semaphore,
-    max_concurrency: usize,
-    max_queue: usize,
-    waiting: AtomicUsize,
+    per_credential: PerCredential,
+    space: Limiter,
     retry_budget: Duration,
 }
 
-impl fmt::Debug for Backlog {
+impl fmt::Debug for Space {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Backlog")
+        f.debug_struct("Space")
             .field("base_url", &self.base_url)
             .finish_non_exhaustive()
     }
@@ -125,16 +109,13 @@ const MAX_ATTEMPTS: u32 = 3;
 /// First backoff; doubled per attempt, with ±50% jitter.
 const BASE_BACKOFF: Duration = Duration::from_millis(200);
 
-impl Backlog {
-    pub fn new(config: BacklogConfig) -> Result<Self, ConfigError> {
+impl Space {
+    pub fn new(config: SpaceConfig) -> Result<Self, ConfigError> {
         let base_url = config.base_url.trim_end_matches('/').to_owned();
         let scheme_ok = base_url.starts_with("https://") || base_url.starts_with("http://");
         if !scheme_ok || base_url.contains(['?', '#']) || base_url.contains(char::is_whitespace) {
             return Err(ConfigError::BaseUrl(config.base_url));
         }
-        let mut api_key =
-            HeaderValue::from_str(&config.api_key).map_err(|_| ConfigError::ApiKey)?;
-        api_key.set_sensitive(true);
         // rustls needs one process-wide crypto provider; a second install is a no-op.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
@@ -144,17 +125,17 @@ impl Backlog {
             .tcp_nodelay(true)
             .build()
             .map_err(|e| ConfigError::Client(e.to_string()))?;
-        let max_concurrency = config.max_concurrency.max(1);
-        Ok(Backlog {
+        Ok(Space {
             http,
             base_url,
-            api_key,
             request_timeout: config.request_timeout,
             max_response_bytes: config.max_response_bytes,
-            slots: Semaphore::new(max_concurrency),
-            max_concurrency,
-            max_queue: config.max_queue,
-            waiting: AtomicUsize::new(0),
+            per_credential: PerCredential::new(config.max_concurrency, config.max_queue),
+            space: Limiter::new(
+                config.max_space_concurrency,
+                config.max_space_queue,
+                LimitScope::Space,
+            ),
             retry_budget: config.retry_budget,
         })
     }
@@ -163,15 +144,19 @@ impl Backlog {
         &self.base_url
     }
 
-    /// Sends one tool call's request. Reads (GET) are retried on 429, 502,
-    /// 503, 504 and connection failures, with backoff and jitter, honouring
-    /// Retry-After / X-RateLimit-Reset, within the retry budget. Writes are
-    /// sent exactly once, whatever happens.
-    pub async fn send(&self, request: BacklogRequest) -> Result<ToolOutput, ToolError> {
+    /// Sends one tool call's request as `credential`. Reads (GET) are retried
+    /// on 429, 502, 503, 504 and connection failures, with backoff and jitter,
+    /// honouring Retry-After / X-RateLimit-Reset, within the retry budget.
+    /// Writes are sent exactly once, whatever happens.
+    pub async fn send(
+        &self,
+        credential: &Credential,
+        request: BacklogRequest,
+    ) -> Result<ToolOutput, ToolError> {
         let deadline = Instant::now() + self.retry_budget;
         let mut attempt = 1;
         loop {
-            let outcome = self.send_once(&request).await;
+            let outcome = self.send_once(credential, &request).await;
             if request.method != Method::Get || attempt >= MAX_ATTEMPTS {
                 return outcome.map_err(|failure| failure.error);
             }
@@ -195,8 +180,14 @@ impl Backlog {
         }
     }
 
-    async fn send_once(&self, request: &BacklogRequest) -> Result<ToolOutput, Failure> {
-        let _slot = self.slot().await.map_err(Failure::final_)?;
+    async fn send_once(
+        &self,
+        credential: &Credential,
+        request: &BacklogRequest,
+    ) -> Result<ToolOutput, Failure> {
+        let _slots = limits::acquire(&self.per_credential, &self.space, credential.fingerprint())
+            .await
+            .map_err(Failure::final_)?;
         let mut url = format!("{}{}", self.base_url, request.encoded_path());
         let query = request.encoded_query();
         if !query.is_empty() {
@@ -210,10 +201,8 @@ impl Backlog {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self
-            .http
-            .request(method, &url)
-            .header("Backlog-API-Key", self.api_key.clone());
+        let (name, value) = credential.header();
+        let mut builder = self.http.request(method, &url).header(name, value);
         if request.method != Method::Get {
             builder = builder
                 .header(
@@ -246,6 +235,7 @@ impl Backlog {
                 retry_after_secs: (status == 429)
                     .then(|| retry_after.map(|d| d.as_secs().max(1)))
                     .flatten(),
+                credential: credential.kind().clone(),
             },
             _ => ToolError::UnexpectedReply {
                 status,
@@ -259,36 +249,14 @@ impl Backlog {
         })
     }
 
-    /// A slot among `max_concurrency`; waits in a queue of at most `max_queue`.
-    async fn slot(&self) -> Result<SemaphorePermit<'_>, ToolError> {
-        if let Ok(permit) = self.slots.try_acquire() {
-            return Ok(permit);
-        }
-        let waiting = self.waiting.fetch_add(1, Ordering::SeqCst);
-        // Leaves the queue whether the wait ends or the call is dropped.
-        let _queued = Queued(&self.waiting);
-        if waiting >= self.max_queue {
-            return Err(ToolError::Busy {
-                running: self.max_concurrency,
-                waiting,
-            });
-        }
-        self.slots
-            .acquire()
-            .await
-            .map_err(|_| ToolError::Transport("the client is shutting down".into()))
-    }
-
     /// Reads the body, refusing more than `max_response_bytes`.
-    async fn read_capped(&self, response: &mut reqwest::Response) -> Result<Bytes, Failure> {
+    async fn read_capped(&self, response: &mut reqwest::Response) -> Result<Vec<u8>, Failure> {
         let limit = self.max_response_bytes;
-        if response
-            .content_length()
-            .is_some_and(|length| length > limit as u64)
-        {
+        let length = response.content_length();
+        if length.is_some_and(|length| length > limit as u64) {
             return Err(Failure::final_(ToolError::TooLarge { limit_bytes: limit }));
         }
-        let mut body = BytesMut::new();
+        let mut body = Vec::with_capacity(length.unwrap_or(0) as usize);
         while let Some(chunk) = response
             .chunk()
             .await
@@ -299,7 +267,7 @@ impl Backlog {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(body.freeze())
+        Ok(body)
     }
 
     /// reqwest's errors name the URL; ours never do.
@@ -351,14 +319,6 @@ impl Failure {
     }
 }
 
-struct Queued<'a>(&'a AtomicUsize);
-
-impl Drop for Queued<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 /// `BASE_BACKOFF * 2^(attempt-1)`, ±50%.
 fn backoff(attempt: u32) -> Duration {
     let base = BASE_BACKOFF * 2u32.saturating_pow(attempt - 1);
@@ -397,6 +357,8 @@ fn describe_body(body: &[u8], what: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use http::HeaderValue;
+
     use super::*;
 
     #[test]
