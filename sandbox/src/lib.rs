@@ -1,6 +1,7 @@
 //! An in-memory, stateful emulator of the Nulab Backlog REST API v2.
 //!
-//! It seeds a deterministic demo space (see `seed.rs`), authenticates like Backlog
+//! It seeds a deterministic demo space (see `seed.rs`), serves one module per Backlog
+//! resource (`resources/`), authenticates like Backlog
 //! (`Backlog-API-Key` header or `apiKey` query parameter), decodes parameters like Backlog
 //! (query for GET, `application/x-www-form-urlencoded` body for writes, `name[]` arrays,
 //! `customField_*` keys), answers with Backlog's JSON shapes and error bodies, and records
@@ -16,14 +17,18 @@
 //! # Ok(()) }
 //! ```
 
+mod auth;
 mod error;
 mod fault;
+mod intake;
+mod paging;
 mod params;
 mod recording;
-mod render;
-mod routes;
+mod resources;
+mod routing;
 mod seed;
 mod store;
+mod table;
 mod time;
 
 use std::collections::VecDeque;
@@ -98,7 +103,7 @@ impl Sandbox {
     pub fn new(api_key: impl Into<String>) -> Self {
         let shared = Shared {
             api_key: api_key.into(),
-            state: Mutex::new(seed::demo_space()),
+            state: Mutex::new(store::State::seeded(&seed::DEMO)),
             requests: Mutex::new(VecDeque::new()),
             recording: AtomicBool::new(true),
             faults: Mutex::default(),
@@ -121,7 +126,7 @@ impl Sandbox {
 
     /// The axum router (paths start with `/api/v2/...`), for in-process use.
     pub fn router(&self) -> Router {
-        routes::router(self.shared.clone())
+        routing::router(self.shared.clone())
     }
 
     /// Binds `127.0.0.1:0`, serves in a spawned tokio task, returns a handle.
