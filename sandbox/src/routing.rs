@@ -73,7 +73,8 @@ async fn method_not_allowed(State(app): State<AppState>, request: Request) -> Re
 }
 
 /// A 200 answer with `body` as JSON, serialized at once, so a handler can answer with rows
-/// it borrows from the locked state.
+/// it borrows from the locked state. A `Value` built under the lock is better returned as
+/// `Json`, which serializes it after the lock is released.
 pub(crate) fn json(body: impl Serialize) -> Response {
     Json(body).into_response()
 }

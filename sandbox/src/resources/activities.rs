@@ -2,8 +2,8 @@
 //! issues, which every issue write and comment adds to. The seeded log is generated from
 //! the seeded issues and comments.
 
+use axum::Json;
 use axum::extract::State;
-use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Value, json};
 
@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::error::ApiResult;
 use crate::paging::Cursor;
 use crate::params::Params;
-use crate::routing::{Routes, Segment, json};
+use crate::routing::{Routes, Segment};
 use crate::store::State as Store;
 use crate::table::{Id, keyed_by_id};
 use crate::time::Timestamp;
@@ -176,7 +176,10 @@ fn render(state: &Store, activity: &Activity) -> Value {
     })
 }
 
-async fn get_space_activities(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+async fn get_space_activities(
+    State(app): State<AppState>,
+    params: Params,
+) -> ApiResult<Json<Value>> {
     page(&app.state(), &params, None)
 }
 
@@ -184,14 +187,14 @@ async fn get_user_activities(
     State(app): State<AppState>,
     Segment(user): Segment,
     params: Params,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<Value>> {
     let state = app.state();
     let user_id = users::find(&state, &user)?.id;
     page(&state, &params, Some(user_id))
 }
 
 /// `activityTypeId[]` + cursor paging over the activities, optionally of one user only.
-fn page(state: &Store, params: &Params, user_id: Option<Id>) -> ApiResult<Response> {
+fn page(state: &Store, params: &Params, user_id: Option<Id>) -> ApiResult<Json<Value>> {
     let types = params.int_list("activityTypeId")?.unwrap_or_default();
     let cursor = Cursor::parse(params)?;
     let matching = state
@@ -200,10 +203,6 @@ fn page(state: &Store, params: &Params, user_id: Option<Id>) -> ApiResult<Respon
         .filter(|a| user_id.is_none_or(|id| a.created_user_id == id))
         .filter(|a| types.is_empty() || types.contains(&u64::from(a.type_id)))
         .collect();
-    let page: Vec<Value> = cursor
-        .page(matching, |a| a.id)
-        .into_iter()
-        .map(|a| render(state, a))
-        .collect();
-    Ok(json(page))
+    let page = cursor.page(matching, |a| a.id);
+    Ok(Json(page.into_iter().map(|a| render(state, a)).collect()))
 }

@@ -1,6 +1,7 @@
 //! `/issues/{issueIdOrKey}/comments…`: an issue's comments, including those an update
 //! leaves with its change log.
 
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
@@ -13,7 +14,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::Cursor;
 use crate::params::Params;
-use crate::routing::{Routes, Segment, count, json};
+use crate::routing::{Routes, Segment, count};
 use crate::store::State as Store;
 use crate::table::{Id, in_project, keyed_by_id};
 use crate::time::Timestamp;
@@ -130,7 +131,7 @@ async fn get_comments(
     State(app): State<AppState>,
     Segment(issue): Segment,
     params: Params,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<Value>> {
     let state = app.state();
     let issue_id = issues::find(&state, &issue)?.id;
     let cursor = Cursor::parse(&params)?;
@@ -140,8 +141,7 @@ async fn get_comments(
         .filter(|c| c.issue_id == issue_id)
         .collect();
     let page = cursor.page(comments, |c| c.id);
-    let page: Vec<Value> = page.into_iter().map(|c| render(&state, c)).collect();
-    Ok(json(page))
+    Ok(Json(page.into_iter().map(|c| render(&state, c)).collect()))
 }
 
 async fn count_comments(
@@ -158,7 +158,7 @@ async fn add_comment(
     State(app): State<AppState>,
     Segment(issue): Segment,
     params: Params,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<Value>> {
     let mut state = app.state();
     let mut issue = issues::find(&state, &issue)?.clone();
     let content = params.required_text("content")?.to_owned();
@@ -179,7 +179,7 @@ async fn add_comment(
     let comment = add(&mut state, &issue, Some(content), Vec::new(), notified, now).clone();
     let commented = activity_type::ISSUE_COMMENTED;
     activities::record_issue(&mut state, commented, &issue, Some(&comment), &[], now);
-    let body = json(render(&state, &comment));
+    let body = Json(render(&state, &comment));
     state.issues.replace(issue);
     Ok(body)
 }

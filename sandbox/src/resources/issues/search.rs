@@ -3,8 +3,10 @@
 
 use std::cmp::Ordering;
 
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use serde_json::Value;
 
 use super::sort::{SortKey, SortValue};
 use super::{Issue, children, render};
@@ -13,12 +15,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::paging::{ascending_param, count_param};
 use crate::params::{CustomFieldParam, Params};
 use crate::resources::custom_fields::{FieldKind, FieldValue};
-use crate::routing::{count, json};
+use crate::routing::count;
 use crate::store::State as Store;
 use crate::table::Id;
 use crate::time::Date;
 
-pub async fn get_issues(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+pub async fn get_issues(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
     let state = app.state();
     let filters = Filters::parse(&state, &params)?;
     let sort = SortKey::parse(&params)?;
@@ -40,8 +42,7 @@ pub async fn get_issues(State(app): State<AppState>, params: Params) -> ApiResul
         if ascending { order } else { order.reverse() }
     });
     let page = found.into_iter().skip(offset).take(count);
-    let issues: Vec<_> = page.map(|(_, issue)| render(&state, issue)).collect();
-    Ok(json(issues))
+    Ok(Json(page.map(|(_, issue)| render(&state, issue)).collect()))
 }
 
 pub async fn count_issues(State(app): State<AppState>, params: Params) -> ApiResult<Response> {

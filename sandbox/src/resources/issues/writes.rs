@@ -2,8 +2,9 @@
 //! the sandbox clock and logged as an activity; an update that changes something or
 //! carries a comment also leaves a comment.
 
+use axum::Json;
 use axum::extract::State;
-use axum::response::Response;
+use serde_json::Value;
 
 use super::{Issue, changes, fields, find, render};
 use crate::AppState;
@@ -12,9 +13,9 @@ use crate::params::Params;
 use crate::resources::activities;
 use crate::resources::activities::activity_type::{ISSUE_CREATED, ISSUE_DELETED, ISSUE_UPDATED};
 use crate::resources::comments;
-use crate::routing::{Segment, json};
+use crate::routing::Segment;
 
-pub async fn add_issue(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+pub async fn add_issue(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
     let project_id = params.required_int("projectId")?;
     let summary = params.required_text("summary")?;
     let issue_type_id = params.required_int("issueTypeId")?;
@@ -65,14 +66,14 @@ pub async fn add_issue(State(app): State<AppState>, params: Params) -> ApiResult
     }
     let issue = state.issues.insert(|id| Issue { id, ..draft }).clone();
     activities::record_issue(&mut state, ISSUE_CREATED, &issue, None, &[], now);
-    Ok(json(render(&state, &issue)))
+    Ok(Json(render(&state, &issue)))
 }
 
 pub async fn update_issue(
     State(app): State<AppState>,
     Segment(issue): Segment,
     params: Params,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<Value>> {
     let mut state = app.state();
     let before = find(&state, &issue)?.clone();
     let mut after = before.clone();
@@ -91,7 +92,7 @@ pub async fn update_issue(
     });
     let comment = comment.as_ref();
     activities::record_issue(&mut state, ISSUE_UPDATED, &after, comment, &changes, now);
-    let body = json(render(&state, &after));
+    let body = Json(render(&state, &after));
     state.issues.replace(after);
     Ok(body)
 }
@@ -99,11 +100,11 @@ pub async fn update_issue(
 pub async fn delete_issue(
     State(app): State<AppState>,
     Segment(issue): Segment,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<Value>> {
     let mut state = app.state();
     let id = find(&state, &issue)?.id;
     let issue = state.issues.remove(id).ok_or_else(ApiError::no_issue)?;
-    let body = json(render(&state, &issue));
+    let body = Json(render(&state, &issue));
     state.comments.retain(|c| c.issue_id != issue.id);
     // Subtasks stay, as top-level issues, rather than point at a missing parent.
     for child in state.issues.iter_mut() {
