@@ -1,8 +1,8 @@
 //! An in-memory, stateful emulator of the Nulab Backlog REST API v2.
 //!
 //! It seeds a deterministic demo space (see `seed.rs`), serves one module per Backlog
-//! resource (`resources/`), authenticates like Backlog
-//! (`Backlog-API-Key` header or `apiKey` query parameter), decodes parameters like Backlog
+//! resource (`resources/`), authenticates like Backlog (`Backlog-API-Key` header or
+//! `apiKey` query parameter, `auth.rs`), decodes parameters like Backlog
 //! (query for GET, `application/x-www-form-urlencoded` body for writes, `name[]` arrays,
 //! `customField_*` keys), answers with Backlog's JSON shapes and error bodies, and records
 //! every request it receives so tests can assert on the wire format. Per-endpoint
@@ -103,6 +103,7 @@ impl Sandbox {
     pub fn new(api_key: impl Into<String>) -> Self {
         let shared = Shared {
             api_key: api_key.into(),
+            // The one place a space is chosen; another space is another `SpaceData`.
             state: Mutex::new(store::State::seeded(&seed::DEMO)),
             requests: Mutex::new(VecDeque::new()),
             recording: AtomicBool::new(true),

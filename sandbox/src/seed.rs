@@ -83,3 +83,44 @@ pub const DEMO: SpaceData = space_data!("demo" {
     myself_id: 1,
     first_write: "2026-11-27T08:00:00Z",
 );
+
+#[cfg(test)]
+mod tests {
+    use super::DEMO;
+    use crate::store::State;
+    use crate::table::{Id, Row, Table};
+
+    fn ids<T: Row>(table: &Table<T>) -> Vec<Id> {
+        table.iter().map(Row::id).collect()
+    }
+
+    /// The table in the doc comment of [`DEMO`], as ids and counts.
+    #[test]
+    fn demo_space_holds_what_its_table_says() {
+        let state = State::seeded(&DEMO);
+        assert_eq!(ids(&state.users), [1, 2, 3, 4, 5]);
+        let myself = state.users.get(state.myself_id);
+        assert_eq!(myself.map(|u| u.user_id.as_str()), Some("admin"));
+        let keys: Vec<_> = state
+            .projects
+            .iter()
+            .map(|p| p.project_key.as_str())
+            .collect();
+        assert_eq!(keys, ["DEMO", "WEB", "OLD"]);
+        assert_eq!(ids(&state.statuses), [1, 2, 3, 4].repeat(3));
+        assert_eq!(ids(&state.issue_types), (1..=8).collect::<Vec<_>>());
+        assert_eq!(ids(&state.priorities), [2, 3, 4]);
+        assert_eq!(ids(&state.resolutions), [0, 1, 2, 3, 4]);
+        assert_eq!(ids(&state.categories), (1..=6).collect::<Vec<_>>());
+        assert_eq!(ids(&state.versions), (1..=6).collect::<Vec<_>>());
+        assert_eq!(ids(&state.custom_fields), (1..=9).collect::<Vec<_>>());
+        assert_eq!(ids(&state.issues), (1..=50).collect::<Vec<_>>());
+        assert_eq!(ids(&state.comments), (1..=9).collect::<Vec<_>>());
+        assert_eq!(state.stars.len(), 11);
+        let created = state.activities.iter().filter(|a| a.type_id == 1).count();
+        assert_eq!(created, 50);
+        // Keys continue after the seeded issues.
+        let next: Vec<_> = state.projects.iter().map(|p| p.next_key_id).collect();
+        assert_eq!(next, [41, 11, 1]);
+    }
+}
