@@ -49,6 +49,27 @@ pub(crate) fn routes() -> Routes {
         )
 }
 
+impl Activity {
+    /// An activity on an issue (types 1–4); its id is given when it is logged.
+    fn on_issue(
+        type_id: u32,
+        issue: &Issue,
+        comment: Option<&Comment>,
+        changes: &[ChangeLog],
+        created_user_id: Id,
+        created: Timestamp,
+    ) -> Activity {
+        Activity {
+            id: 0,
+            project_id: issue.project_id,
+            type_id,
+            content: issue_content(issue, comment, changes),
+            created_user_id,
+            created,
+        }
+    }
+}
+
 /// Logs what the key's owner did to `issue` (activity types 1–4).
 pub fn record_issue(
     state: &mut Store,
@@ -58,19 +79,11 @@ pub fn record_issue(
     changes: &[ChangeLog],
     at: Timestamp,
 ) {
-    let content = issue_content(issue, comment, changes);
-    let created_user_id = state.myself_id;
-    state.activities.insert(|id| Activity {
-        id,
-        project_id: issue.project_id,
-        type_id,
-        content,
-        created_user_id,
-        created: at,
-    });
+    let activity = Activity::on_issue(type_id, issue, comment, changes, state.myself_id, at);
+    state.activities.insert(|id| Activity { id, ..activity });
 }
 
-/// The `content` of an issue activity (types 1–4), in Backlog's snake_case.
+/// The `content` of an issue activity, in Backlog's snake_case.
 fn issue_content(issue: &Issue, comment: Option<&Comment>, changes: &[ChangeLog]) -> Value {
     let mut content = json!({
         "id": issue.id,
@@ -100,62 +113,36 @@ fn issue_content(issue: &Issue, comment: Option<&Comment>, changes: &[ChangeLog]
 /// One "created" activity per issue, one "updated" per issue edited after creation, one
 /// "commented" per comment; ids follow time order, as in Backlog.
 pub fn seed(state: &mut Store) {
-    let mut pending: Vec<Activity> = Vec::new();
-    let mut add = |created, project_id, type_id, content, created_user_id| {
-        pending.push(Activity {
-            id: 0,
-            project_id,
-            type_id,
-            content,
-            created_user_id,
-            created,
-        });
-    };
+    use activity_type::{ISSUE_COMMENTED, ISSUE_CREATED, ISSUE_UPDATED};
+    let mut pending = Vec::new();
     for issue in &state.issues {
-        let content = issue_content(issue, None, &[]);
-        let (project_id, created_user_id) = (issue.project_id, issue.created_user_id);
-        add(
-            issue.created,
-            project_id,
-            activity_type::ISSUE_CREATED,
-            content,
-            created_user_id,
-        );
+        let (author, created) = (issue.created_user_id, issue.created);
+        let create = Activity::on_issue(ISSUE_CREATED, issue, None, &[], author, created);
+        pending.push(create);
         if issue.updated != issue.created {
             // The seed keeps no history; the status is taken to have come from its neighbour.
             let status = state.statuses.get((issue.project_id, issue.status_id));
+            let original = if issue.status_id == 1 {
+                "In Progress"
+            } else {
+                "Open"
+            };
             let change = ChangeLog {
                 field: "status".into(),
                 new_value: status.map_or(String::new(), |s| s.name.clone()),
-                original_value: if issue.status_id == 1 {
-                    "In Progress"
-                } else {
-                    "Open"
-                }
-                .into(),
+                original_value: original.into(),
             };
-            let content = issue_content(issue, None, &[change]);
-            let updated_user_id = issue.updated_user_id;
-            add(
-                issue.updated,
-                project_id,
-                activity_type::ISSUE_UPDATED,
-                content,
-                updated_user_id,
-            );
+            let (editor, updated) = (issue.updated_user_id, issue.updated);
+            let update = Activity::on_issue(ISSUE_UPDATED, issue, None, &[change], editor, updated);
+            pending.push(update);
         }
     }
     for comment in &state.comments {
         let issue = state.issues.get(comment.issue_id).expect("seeded issue");
-        let content = issue_content(issue, Some(comment), &[]);
-        let (project_id, author) = (issue.project_id, comment.created_user_id);
-        add(
-            comment.created,
-            project_id,
-            activity_type::ISSUE_COMMENTED,
-            content,
-            author,
-        );
+        let (author, created) = (comment.created_user_id, comment.created);
+        let commented =
+            Activity::on_issue(ISSUE_COMMENTED, issue, Some(comment), &[], author, created);
+        pending.push(commented);
     }
     pending.sort_by_key(|activity| activity.created);
     for activity in pending {

@@ -16,7 +16,7 @@ use crate::paging::Cursor;
 use crate::params::Params;
 use crate::routing::{Routes, Segment, count};
 use crate::store::State as Store;
-use crate::table::{Id, in_project, keyed_by_id};
+use crate::table::{Id, keyed_by_id};
 use crate::time::Timestamp;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -37,7 +37,6 @@ pub struct Comment {
 }
 
 keyed_by_id!(Comment);
-in_project!(Comment);
 
 /// One changed field of an update.
 #[derive(Clone, Debug, PartialEq)]

@@ -19,8 +19,8 @@ use axum::extract::State;
 use axum::routing::get;
 use serde_json::Value;
 
-pub use self::change_log::changes;
-pub use self::render::render;
+use self::change_log::changes;
+use self::render::render;
 use super::custom_fields::StoredValue;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
