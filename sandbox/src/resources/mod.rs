@@ -1,6 +1,11 @@
 //! The emulated resources, one module each: its types, its routes, and its seed (a data
 //! file under `data/<space>/`, or generated, as the bulk issues and the activity log are).
 //! [`routes`] is the one place a resource is plugged into the router.
+//!
+//! A new resource is: a module here (types, `routes()`, `Deserialize` for its rows); its
+//! `.merge(…::routes())` below; a `Table` of it in `store::State`, loaded in
+//! `State::seeded`; and its data file `data/demo/<name>.json`, a `DataFile` field of
+//! `seed::SpaceData` that `seed::DEMO` fills by naming it.
 
 pub mod activities;
 pub mod categories;
