@@ -162,6 +162,7 @@ pub struct SandboxHandle {
 }
 
 impl SandboxHandle {
+    /// The address the sandbox listens on, `127.0.0.1:PORT`.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -171,6 +172,7 @@ impl SandboxHandle {
         format!("http://{}/api/v2", self.addr)
     }
 
+    /// The API key the sandbox accepts.
     pub fn api_key(&self) -> String {
         self.shared.api_key.clone()
     }
@@ -181,6 +183,7 @@ impl SandboxHandle {
         self.shared.requests().iter().cloned().collect()
     }
 
+    /// Forgets every request recorded so far.
     pub fn clear_requests(&self) {
         self.shared.requests().clear();
     }

@@ -21,6 +21,7 @@ pub struct RecordedRequest {
     pub raw_body: String,
     /// Decoded pairs of an `application/x-www-form-urlencoded` body, in order.
     pub form: Vec<(String, String)>,
+    /// The `Content-Type` header, as sent.
     pub content_type: Option<String>,
     /// The key presented: the `Backlog-API-Key` header, else the `apiKey` query parameter.
     pub api_key: Option<String>,

@@ -56,6 +56,7 @@ macro_rules! in_project {
 
 pub(crate) use {in_project, keyed_by_id};
 
+/// The rows of one resource.
 #[derive(Clone, Debug)]
 pub struct Table<T> {
     rows: Vec<T>,
