@@ -78,6 +78,7 @@ pub struct FaultRule {
     /// Apply to the next `times` matching requests only, then the rule is spent;
     /// `None` = every time.
     pub times: Option<usize>,
+    /// What a matching request gets.
     pub fault: Fault,
 }
 

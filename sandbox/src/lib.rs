@@ -1,7 +1,8 @@
 //! An in-memory, stateful emulator of the Nulab Backlog REST API v2.
 //!
-//! It seeds a deterministic demo space (see `seed.rs`), authenticates like Backlog
-//! (`Backlog-API-Key` header or `apiKey` query parameter), decodes parameters like Backlog
+//! It seeds a deterministic demo space (see `seed.rs`), serves one module per Backlog
+//! resource (`resources/`), authenticates like Backlog (`Backlog-API-Key` header or
+//! `apiKey` query parameter, `auth.rs`), decodes parameters like Backlog
 //! (query for GET, `application/x-www-form-urlencoded` body for writes, `name[]` arrays,
 //! `customField_*` keys), answers with Backlog's JSON shapes and error bodies, and records
 //! every request it receives so tests can assert on the wire format. Per-endpoint
@@ -16,14 +17,18 @@
 //! # Ok(()) }
 //! ```
 
+mod auth;
 mod error;
 mod fault;
+mod intake;
+mod paging;
 mod params;
 mod recording;
-mod render;
-mod routes;
+mod resources;
+mod routing;
 mod seed;
 mod store;
+mod table;
 mod time;
 
 use std::collections::VecDeque;
@@ -98,7 +103,8 @@ impl Sandbox {
     pub fn new(api_key: impl Into<String>) -> Self {
         let shared = Shared {
             api_key: api_key.into(),
-            state: Mutex::new(seed::demo_space()),
+            // The one place a space is chosen; another space is another `SpaceData`.
+            state: Mutex::new(store::State::seeded(&seed::DEMO)),
             requests: Mutex::new(VecDeque::new()),
             recording: AtomicBool::new(true),
             faults: Mutex::default(),
@@ -121,7 +127,7 @@ impl Sandbox {
 
     /// The axum router (paths start with `/api/v2/...`), for in-process use.
     pub fn router(&self) -> Router {
-        routes::router(self.shared.clone())
+        routing::router(self.shared.clone())
     }
 
     /// Binds `127.0.0.1:0`, serves in a spawned tokio task, returns a handle.
@@ -156,6 +162,7 @@ pub struct SandboxHandle {
 }
 
 impl SandboxHandle {
+    /// The address the sandbox listens on, `127.0.0.1:PORT`.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -165,6 +172,7 @@ impl SandboxHandle {
         format!("http://{}/api/v2", self.addr)
     }
 
+    /// The API key the sandbox accepts.
     pub fn api_key(&self) -> String {
         self.shared.api_key.clone()
     }
@@ -175,6 +183,7 @@ impl SandboxHandle {
         self.shared.requests().iter().cloned().collect()
     }
 
+    /// Forgets every request recorded so far.
     pub fn clear_requests(&self) {
         self.shared.requests().clear();
     }

@@ -1,23 +1,10 @@
-//! The one middleware every request passes: it buffers the body, records the request
-//! exactly as received, authenticates it, and hands the decoded parameters to the route.
-//! Programmable faults (`fault.rs`) apply between recording and authentication, so a
-//! faulted request is still visible to tests. Every answer that is not a fault carries
-//! Backlog's `X-RateLimit-*` headers.
+//! What tests see of each request: [`RecordedRequest`], exactly as the sandbox received it.
 
-use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
-use crate::AppState;
-use crate::error::{ApiError, code};
-use crate::fault::{self, Fault};
-use crate::params::{Params, decode_pairs};
-
-/// Bodies beyond this are refused; Backlog's own upload limit is far below it.
-const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+use crate::auth::Credential;
+use crate::params::decode_pairs;
 
 /// One request as the sandbox received it, for tests to assert on the wire format.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,13 +21,19 @@ pub struct RecordedRequest {
     pub raw_body: String,
     /// Decoded pairs of an `application/x-www-form-urlencoded` body, in order.
     pub form: Vec<(String, String)>,
+    /// The `Content-Type` header, as sent.
     pub content_type: Option<String>,
     /// The key presented: the `Backlog-API-Key` header, else the `apiKey` query parameter.
     pub api_key: Option<String>,
+    /// The template of the route whose path and method matched, e.g.
+    /// `/api/v2/issues/{issueIdOrKey}`; `None` when the not-found or the method-not-allowed
+    /// fallback answered. Set as well when a fault or a failed authentication answered in
+    /// the route's place, since the route is known before either applies.
+    pub route: Option<String>,
 }
 
 impl RecordedRequest {
-    fn new(parts: &Parts, body: &[u8]) -> Self {
+    pub(crate) fn new(parts: &Parts, body: &[u8], route: Option<&str>) -> Self {
         let raw_query = parts.uri.query().unwrap_or("").to_owned();
         let (query_keys, query): (Vec<_>, Vec<_>) = decode_pairs(&raw_query)
             .into_iter()
@@ -52,8 +45,9 @@ impl RecordedRequest {
         } else {
             Vec::new()
         };
-        let api_key = header_text(parts, "backlog-api-key")
-            .or_else(|| query_keys.into_iter().next().map(|(_, v)| v));
+        let query_key = query_keys.first().map(|(_, v)| v.as_str());
+        let api_key =
+            Credential::presented(parts, query_key).map(|Credential::ApiKey(key)| key.to_owned());
         Self {
             method: parts.method.to_string(),
             path: parts.uri.path().to_owned(),
@@ -63,7 +57,13 @@ impl RecordedRequest {
             form,
             content_type,
             api_key,
+            route: route.map(str::to_owned),
         }
+    }
+
+    /// The credential this request presented.
+    pub(crate) fn credential(&self) -> Option<Credential<'_>> {
+        self.api_key.as_deref().map(Credential::ApiKey)
     }
 }
 
@@ -78,38 +78,4 @@ fn header_text(parts: &Parts, name: &str) -> Option<String> {
 fn is_form(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or("").trim();
     essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
-}
-
-pub(crate) async fn intake(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    let (mut parts, body) = request.into_parts();
-    let Ok(body) = to_bytes(body, MAX_BODY_BYTES).await else {
-        let message = "Request body too large.";
-        let status = StatusCode::PAYLOAD_TOO_LARGE;
-        return ApiError::new(status, code::INVALID_REQUEST, message).into_response();
-    };
-    let recorded = RecordedRequest::new(&parts, &body);
-    let authenticated = recorded.api_key.as_deref() == Some(app.api_key.as_str());
-    // Backlog's encoding (§1.3) puts GET parameters in the query and write parameters in
-    // the form body; reading only those makes a client that mixes them up fail here.
-    let params = if matches!(parts.method, Method::GET | Method::HEAD) {
-        recorded.query.clone()
-    } else {
-        recorded.form.clone()
-    };
-    app.record(recorded);
-    let fault = app.faults().take(parts.method.as_str(), parts.uri.path());
-    match fault {
-        None => {}
-        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
-        Some(fault) => return fault::respond(fault).await,
-    }
-    let mut response = if authenticated {
-        parts.extensions.insert(Params::new(params));
-        next.run(Request::from_parts(parts, Body::from(body))).await
-    } else {
-        ApiError::unauthorized().into_response()
-    };
-    let rate_limit = app.rate().count();
-    response.headers_mut().extend(rate_limit);
-    response
 }

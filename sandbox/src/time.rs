@@ -4,6 +4,9 @@
 
 use std::fmt;
 
+use serde::de::{Deserializer, Error as _};
+use serde::{Deserialize, Serialize, Serializer};
+
 const SECS_PER_DAY: i64 = 86_400;
 
 /// A calendar date, as days since 1970-01-01.
@@ -46,11 +49,6 @@ impl Date {
     pub fn at(self, hour: i64, minute: i64, second: i64) -> Timestamp {
         Timestamp(self.0 * SECS_PER_DAY + hour * 3600 + minute * 60 + second)
     }
-
-    /// The response form of a date-only field: midnight UTC.
-    pub fn to_iso(self) -> String {
-        self.at(0, 0, 0).to_string()
-    }
 }
 
 impl fmt::Display for Date {
@@ -68,6 +66,24 @@ impl Timestamp {
     pub fn plus_seconds(self, seconds: i64) -> Timestamp {
         Timestamp(self.0 + seconds)
     }
+
+    /// Parses Backlog's response format, exactly `yyyy-MM-ddTHH:mm:ssZ`.
+    pub fn parse(text: &str) -> Option<Timestamp> {
+        let (date, time) = text.split_once('T')?;
+        let time = time.strip_suffix('Z')?.as_bytes();
+        if time.len() != 8 || time[2] != b':' || time[5] != b':' {
+            return None;
+        }
+        let field = |at: usize, max: i64| {
+            let digits = &time[at..at + 2];
+            let value = digits
+                .iter()
+                .all(u8::is_ascii_digit)
+                .then(|| i64::from(digits[0] - b'0') * 10 + i64::from(digits[1] - b'0'))?;
+            (value <= max).then_some(value)
+        };
+        Some(Date::parse(date)?.at(field(0, 23)?, field(3, 59)?, field(6, 59)?))
+    }
 }
 
 impl fmt::Display for Timestamp {
@@ -75,6 +91,38 @@ impl fmt::Display for Timestamp {
         let secs = self.0.rem_euclid(SECS_PER_DAY);
         let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
         write!(f, "{}T{h:02}:{m:02}:{s:02}Z", self.date())
+    }
+}
+
+// Responses carry both as ISO-8601 UTC (`startDate: "2026-12-01T00:00:00Z"`); the data
+// files use the same form, so a row reads back exactly as Backlog would answer it.
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Timestamp::parse(&text).ok_or_else(|| D::Error::custom(format!("not a timestamp: {text}")))
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.at(0, 0, 0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let at = Timestamp::deserialize(deserializer)?;
+        let date = at.date();
+        (date.at(0, 0, 0) == at)
+            .then_some(date)
+            .ok_or_else(|| D::Error::custom(format!("not midnight UTC: {at}")))
     }
 }
 
@@ -133,6 +181,22 @@ mod tests {
             date.at(23, 59, 59).plus_seconds(1).to_string(),
             "2026-11-28T00:00:00Z"
         );
+    }
+
+    #[test]
+    fn parses_what_it_formats() {
+        let at = Date::parse("2026-11-27").unwrap().at(23, 5, 9);
+        assert_eq!(Timestamp::parse(&at.to_string()), Some(at));
+        for bad in [
+            "2026-11-27T24:00:00Z",
+            "2026-11-27T08:60:00Z",
+            "2026-11-27T08:00:00",
+            "2026-11-27 08:00:00Z",
+            "2026-11-27T8:00:00Z",
+            "2026-11-27T08:00:+0Z",
+        ] {
+            assert_eq!(Timestamp::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

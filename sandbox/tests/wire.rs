@@ -2,7 +2,7 @@
 
 mod support;
 
-use backlog_sandbox::{DEFAULT_API_KEY, RecordedRequest, Sandbox};
+use backlog_sandbox::{DEFAULT_API_KEY, Fault, FaultRule, RecordedRequest, Sandbox};
 use support::{Api, FORM, send};
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -113,6 +113,7 @@ async fn records_raw_and_decoded_requests_in_order() {
             form: vec![],
             content_type: None,
             api_key: Some(DEFAULT_API_KEY.into()),
+            route: Some("/api/v2/users/myself".into()),
         }
     );
     let post = &requests[1];
@@ -283,4 +284,44 @@ async fn router_is_usable_in_process() {
     assert_eq!(created.json()["issueKey"], "WEB-11");
     let read = send(addr, "GET", "/api/v2/issues/WEB-11", &headers[..1], "").await;
     assert_eq!(read.json()["summary"], "shared");
+}
+
+#[tokio::test]
+async fn records_the_route_template_that_answered_or_none_for_a_fallback() {
+    let api = Api::start().await;
+    api.get("/issues/DEMO-1").await;
+    api.get("/issues/1/comments/count").await;
+    api.get_reply("/issues/..%2Fusers%2Fmyself")
+        .await
+        .error(404, 6);
+    api.get_reply("/wikis/nothing-here").await.error(404, 6);
+    api.request("PUT", "/api/v2/issues/DEMO-1", "")
+        .await
+        .error(405, 7);
+    api.request("GET", "/elsewhere", "").await.error(404, 6);
+    // Known before authentication or a fault answers in the route's place.
+    send(api.handle.addr(), "GET", "/api/v2/space", &[], "")
+        .await
+        .error(401, 11);
+    let fault = Fault::Empty { status: 503 };
+    api.handle.add_fault(FaultRule::new(None, "/", fault));
+    api.get_reply("/projects/DEMO/versions").await;
+    api.get_reply("/no/such/route").await;
+
+    let routes: Vec<_> = api.handle.requests().into_iter().map(|r| r.route).collect();
+    let route = |template: &str| Some(template.to_owned());
+    assert_eq!(
+        routes,
+        [
+            route("/api/v2/issues/{issueIdOrKey}"),
+            route("/api/v2/issues/{issueIdOrKey}/comments/count"),
+            route("/api/v2/issues/{issueIdOrKey}"),
+            None,
+            None,
+            None,
+            route("/api/v2/space"),
+            route("/api/v2/projects/{projectIdOrKey}/versions"),
+            None,
+        ]
+    );
 }

@@ -1,0 +1,116 @@
+//! How a request reaches a resource: the route table the resources fill, the intake in
+//! front of every route and fallback, and the extractors and answers handlers share.
+
+use std::convert::Infallible;
+
+use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use axum::{Json, Router, middleware};
+use serde::Serialize;
+
+use crate::error::{ApiError, code};
+use crate::intake::{self, RouteIntake};
+use crate::params::Params;
+use crate::{AppState, resources};
+
+/// Routes as the resources declare them: a path template and its handlers.
+#[derive(Default)]
+pub(crate) struct Routes(Vec<(&'static str, MethodRouter<AppState>)>);
+
+impl Routes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Serves `template` (axum syntax, `/api/v2/issues/{issueIdOrKey}`) with `methods`.
+    pub fn route(mut self, template: &'static str, methods: MethodRouter<AppState>) -> Self {
+        self.0.push((template, methods));
+        self
+    }
+
+    pub fn merge(mut self, other: Routes) -> Self {
+        self.0.extend(other.0);
+        self
+    }
+}
+
+/// The sandbox's router: every resource's routes, each behind the intake that records its
+/// template, and the two fallbacks, which pass the same intake with no template.
+pub(crate) fn router(app: AppState) -> Router {
+    let mut router = Router::new();
+    for (template, methods) in resources::routes().0 {
+        let intake = RouteIntake {
+            app: app.clone(),
+            template,
+        };
+        // A route layer, so the method-not-allowed fallback stays outside it.
+        let layer = middleware::from_fn_with_state(intake, intake::route);
+        router = router.route(template, methods.route_layer(layer));
+    }
+    router
+        .fallback(undefined_resource)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(app)
+}
+
+async fn undefined_resource(State(app): State<AppState>, request: Request) -> Response {
+    let error = ApiError::not_found(format!("Undefined resource. {}", request.uri().path()));
+    intake::admit(&app, None, request, async |_| error.into_response()).await
+}
+
+async fn method_not_allowed(State(app): State<AppState>, request: Request) -> Response {
+    let message = format!(
+        "Method {} is not allowed on {}.",
+        request.method(),
+        request.uri().path()
+    );
+    let status = StatusCode::METHOD_NOT_ALLOWED;
+    let error = ApiError::new(status, code::INVALID_REQUEST, message);
+    intake::admit(&app, None, request, async |_| error.into_response()).await
+}
+
+/// A 200 answer with `body` as JSON, serialized at once, so a handler can answer with rows
+/// it borrows from the locked state. A `Value` built under the lock is better returned as
+/// `Json`, which serializes it after the lock is released.
+pub(crate) fn json(body: impl Serialize) -> Response {
+    Json(body).into_response()
+}
+
+/// Backlog's answer to every `…/count` endpoint: `{"count": n}`.
+pub(crate) fn count(n: usize) -> Response {
+    #[derive(Serialize)]
+    struct Count {
+        count: usize,
+    }
+    json(Count { count: n })
+}
+
+/// The one `{…}` segment of a route, percent-decoded (`..%2Fusers` → `../users`): ids and
+/// keys are looked up literally, never re-routed.
+pub(crate) struct Segment(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(segment)) => Ok(Segment(segment)),
+            Err(_) => Err(ApiError::not_found(format!(
+                "Undefined resource. {}",
+                parts.uri.path()
+            ))),
+        }
+    }
+}
+
+/// The parameters the intake decoded for this request.
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(parts.extensions.remove::<Params>().unwrap_or_default())
+    }
+}
