@@ -55,19 +55,21 @@ impl TestServer {
         adjust(&mut config);
         let key = api_key.map_or_else(|| sandbox.api_key(), str::to_owned);
         let mcp = mcp_server(Inventory::all(), config, &key);
+        let options = HttpOptions::for_bind(std::net::Ipv4Addr::LOCALHOST.into(), "/mcp", &[], &[]);
+        Self::serve(sandbox, http::router(mcp, &options)).await
+    }
+
+    /// Serves `router` (an MCP app, perhaps with extra layers) on 127.0.0.1 in
+    /// front of `sandbox`.
+    pub async fn serve(sandbox: SandboxHandle, router: axum::Router) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().unwrap();
-        let options = HttpOptions::for_bind(addr.ip(), "/mcp", &[], &[]);
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(http::serve(
-            listener,
-            http::router(mcp, &options),
-            async move {
-                let _ = rx.await;
-            },
-        ));
+        tokio::spawn(http::serve(listener, router, async move {
+            let _ = rx.await;
+        }));
         TestServer {
             sandbox,
             mcp_url: format!("http://{addr}/mcp"),
