@@ -90,4 +90,8 @@ async fn main() {
         rss_before,
         server.rss_kib()
     );
+    // A clean stop, so that a profiler wrapping the binary writes its report.
+    server.terminate();
+    let (status, _) = server.wait().await;
+    assert!(status.success(), "the server stopped with {status}");
 }
