@@ -7,8 +7,10 @@ use serde_json::json;
 
 /// Backlog error codes used by the sandbox.
 pub mod code {
+    pub const UNAUTHORIZED_OPERATION: u32 = 5;
     pub const NO_RESOURCE: u32 = 6;
     pub const INVALID_REQUEST: u32 = 7;
+    pub const TOO_LARGE_FILE: u32 = 10;
     pub const AUTHENTICATION: u32 = 11;
 }
 
@@ -62,6 +64,11 @@ impl ApiError {
     /// A required parameter is absent or blank.
     pub fn missing(param: &str) -> Self {
         Self::bad_request(format!("Please specify a value for '{param}'."))
+    }
+
+    /// 403 + code 5: the key's owner may not do this, e.g. edit another user's comment.
+    pub fn unauthorized_operation(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code::UNAUTHORIZED_OPERATION, message)
     }
 
     /// A parameter is present but unusable (format, range, or unknown id).

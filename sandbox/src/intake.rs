@@ -12,12 +12,13 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::{ApiError, code};
 use crate::fault::{self, Fault};
+use crate::multipart::{self, FormParts};
 use crate::params::Params;
 use crate::recording::RecordedRequest;
 use crate::{AppState, Shared};
 
 /// Bodies beyond this are refused; Backlog's own upload limit is far below it.
-const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// What the intake in front of one route knows: the sandbox, and the route's template.
 #[derive(Clone)]
@@ -54,7 +55,8 @@ pub(crate) async fn admit(
         let status = StatusCode::PAYLOAD_TOO_LARGE;
         return ApiError::new(status, code::INVALID_REQUEST, message).into_response();
     };
-    let recorded = RecordedRequest::new(&parts, &body, template);
+    let form_parts = multipart::decode(&parts, &body).await;
+    let recorded = RecordedRequest::new(&parts, &body, form_parts.clone(), template);
     let authenticated = app.accepts(recorded.credential());
     // Backlog's encoding (§1.3) puts GET parameters in the query and write parameters in
     // the form body; reading only those makes a client that mixes them up fail here.
@@ -72,6 +74,7 @@ pub(crate) async fn admit(
     }
     let mut response = if authenticated {
         parts.extensions.insert(Params::new(params));
+        parts.extensions.insert(FormParts(form_parts));
         answer(Request::from_parts(parts, Body::from(body))).await
     } else {
         ApiError::unauthorized().into_response()

@@ -21,6 +21,7 @@ mod auth;
 mod error;
 mod fault;
 mod intake;
+mod multipart;
 mod paging;
 mod params;
 mod recording;
@@ -41,6 +42,7 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 pub use fault::{Fault, FaultRule, RATE_LIMIT_PER_MINUTE};
+pub use multipart::FormPart;
 pub use recording::RecordedRequest;
 
 /// The API key a sandbox accepts unless told otherwise.

@@ -4,6 +4,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 
 use crate::auth::Credential;
+use crate::multipart::FormPart;
 use crate::params::decode_pairs;
 
 /// One request as the sandbox received it, for tests to assert on the wire format.
@@ -21,6 +22,8 @@ pub struct RecordedRequest {
     pub raw_body: String,
     /// Decoded pairs of an `application/x-www-form-urlencoded` body, in order.
     pub form: Vec<(String, String)>,
+    /// The parts of a `multipart/form-data` body, in order (an upload's file is one).
+    pub multipart: Vec<FormPart>,
     /// The `Content-Type` header, as sent.
     pub content_type: Option<String>,
     /// The key presented: the `Backlog-API-Key` header, else the `apiKey` query parameter.
@@ -33,7 +36,12 @@ pub struct RecordedRequest {
 }
 
 impl RecordedRequest {
-    pub(crate) fn new(parts: &Parts, body: &[u8], route: Option<&str>) -> Self {
+    pub(crate) fn new(
+        parts: &Parts,
+        body: &[u8],
+        multipart: Vec<FormPart>,
+        route: Option<&str>,
+    ) -> Self {
         let raw_query = parts.uri.query().unwrap_or("").to_owned();
         let (query_keys, query): (Vec<_>, Vec<_>) = decode_pairs(&raw_query)
             .into_iter()
@@ -55,6 +63,7 @@ impl RecordedRequest {
             query,
             raw_body,
             form,
+            multipart,
             content_type,
             api_key,
             route: route.map(str::to_owned),

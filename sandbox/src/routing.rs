@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 
-use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -53,6 +53,8 @@ pub(crate) fn router(app: AppState) -> Router {
     router
         .fallback(undefined_resource)
         .method_not_allowed_fallback(method_not_allowed)
+        // The intake decodes multipart bodies of up to what it buffers, not axum's 2 MB.
+        .layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES))
         .with_state(app)
 }
 
@@ -99,6 +101,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Segment {
         match Path::<String>::from_request_parts(parts, state).await {
             Ok(Path(segment)) => Ok(Segment(segment)),
             Err(_) => Err(ApiError::not_found(format!(
+                "Undefined resource. {}",
+                parts.uri.path()
+            ))),
+        }
+    }
+}
+
+/// Every `{…}` segment of a route with `N` of them, in order, each percent-decoded like a
+/// [`Segment`]: `/projects/{projectIdOrKey}/git/repositories/{repoIdOrName}`.
+pub(crate) struct Segments<const N: usize>(pub [String; N]);
+
+impl<S: Send + Sync, const N: usize> FromRequestParts<S> for Segments<N> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let segments = Path::<Vec<String>>::from_request_parts(parts, state).await;
+        match segments.map(|Path(all)| <[String; N]>::try_from(all)) {
+            Ok(Ok(segments)) => Ok(Segments(segments)),
+            _ => Err(ApiError::not_found(format!(
                 "Undefined resource. {}",
                 parts.uri.path()
             ))),

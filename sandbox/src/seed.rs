@@ -2,6 +2,7 @@
 //! Backlog's own response shapes (relations as ids: `memberIds`, `createdUserId`), plus
 //! what code generates from them. [`DEMO`] is the space every sandbox serves.
 
+use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::resources::issues::{self, Issue};
@@ -36,6 +37,14 @@ pub struct SpaceData {
     pub custom_fields: DataFile,
     pub comments: DataFile,
     pub stars: DataFile,
+    pub attachments: DataFile,
+    pub related_issues: DataFile,
+    pub shared_files: DataFile,
+    pub repositories: DataFile,
+    pub pull_requests: DataFile,
+    pub pull_request_comments: DataFile,
+    /// The bytes of the seeded attachments and shared files, `data/<space>/files/*`.
+    pub files: &'static [EmbeddedFile],
     /// The bulk issues, generated in id order.
     pub issues: fn() -> Vec<Issue>,
     /// The user the API key belongs to.
@@ -43,6 +52,33 @@ pub struct SpaceData {
     /// When the first write of a fresh sandbox is stamped (ISO-8601 UTC); each later one
     /// a minute on.
     pub first_write: &'static str,
+}
+
+/// A file under `data/<space>/files/`, embedded at compile time.
+#[derive(Clone, Copy, Debug)]
+pub struct EmbeddedFile {
+    pub name: &'static str,
+    pub bytes: &'static [u8],
+}
+
+impl SpaceData {
+    /// The bytes of `files/<name>`. Panics naming the file if it is not embedded: a data
+    /// file naming a missing one is a bug every test would hit at once.
+    pub fn file(&self, name: &str) -> Bytes {
+        let file = self.files.iter().find(|f| f.name == name);
+        let file = file.unwrap_or_else(|| panic!("files/{name} is not embedded"));
+        Bytes::from_static(file.bytes)
+    }
+}
+
+/// `data/<dir>/files/<name>` for each name, as [`EmbeddedFile`]s.
+macro_rules! embedded_files {
+    ($dir:literal [$($name:literal),+ $(,)?]) => {
+        &[$(EmbeddedFile {
+            name: $name,
+            bytes: include_bytes!(concat!("../data/", $dir, "/files/", $name)),
+        }),+]
+    };
 }
 
 /// `data/<dir>/<field>.json` for each data field of [`SpaceData`], plus the other fields.
@@ -74,11 +110,22 @@ macro_rules! space_data {
 /// | issues | DEMO-1…40 = ids 1–40 (11–13 are subtasks of 10); WEB-1…10 = ids 41–50 (generated) |
 /// | comments | DEMO-1: 1–3, DEMO-2: 4, DEMO-5: 5–6, DEMO-10: 7, WEB-1: 8–9 |
 /// | stars | received by 1 (3), 2 (5), 3 (1), 5 (2) |
-/// | activities | one per issue created, issue updated after creation, and comment (generated) |
+/// | attachments | 1 login-screen.png (DEMO-1, PNG), 2 議事録.txt (DEMO-2, UTF-8 text), 3 crash-report.pdf (DEMO-5), 4 benchmark.csv (pull request 1); bytes from `files/` |
+/// | related issues | links 1 DEMO-1–DEMO-2, 2 DEMO-1–DEMO-5, 3 DEMO-40–DEMO-3, 4 WEB-1–WEB-2 |
+/// | shared files | DEMO 1 `/docs`, 2 `/README.md` (linked to DEMO-1), 3 `/logo.png`, 4 `/docs/specs`, 5 `/docs/manual.pdf`, 6 `/docs/specs/api-v2.txt` and 7 `/docs/specs/要件定義.txt` (both DEMO-3); WEB 8 `/assets` |
+/// | repositories | DEMO 1 app (branches main, develop, feature/login-fix, feature/csv-export, fix/search-timeout), 2 docs (main, draft/api-guide) |
+/// | pull requests | app #1–#4 = ids 1–4: #1 Merged (DEMO-1), #2 Open (DEMO-3), #3 Closed, #4 Open; docs #1 = id 5, Open |
+/// | pull request comments | app #1: 1–2, app #2: 3–4, docs #1: 5 |
+/// | activities | one per issue created, issue updated after creation, and comment; one per pull request added, no longer open, and commented (generated) |
 pub const DEMO: SpaceData = space_data!("demo" {
     space, users, projects, statuses, issue_types, priorities, resolutions, categories,
     versions, custom_fields, comments, stars,
+    attachments, related_issues, shared_files, repositories, pull_requests, pull_request_comments,
 }
+    files: embedded_files!("demo" [
+        "screenshot.png", "minutes-ja.txt", "crash-report.pdf", "benchmark.csv", "readme.md",
+        "logo.png", "manual.pdf", "api-spec.txt", "requirements-ja.txt",
+    ]),
     issues: issues::seed::demo,
     myself_id: 1,
     first_write: "2026-11-27T08:00:00Z",
@@ -119,6 +166,20 @@ mod tests {
         assert_eq!(state.stars.len(), 11);
         let created = state.activities.iter().filter(|a| a.type_id == 1).count();
         assert_eq!(created, 50);
+        assert_eq!(ids(&state.attachments), [1, 2, 3, 4]);
+        assert_eq!(ids(&state.related_issues), [1, 2, 3, 4]);
+        assert_eq!(ids(&state.shared_files), (1..=8).collect::<Vec<_>>());
+        assert_eq!(ids(&state.repositories), [1, 2]);
+        assert_eq!(ids(&state.pull_requests), [1, 2, 3, 4, 5]);
+        assert_eq!(ids(&state.pull_request_comments), [1, 2, 3, 4, 5]);
+        let pull_request_activities = state.activities.iter().filter(|a| a.type_id >= 18);
+        assert_eq!(pull_request_activities.count(), 5 + 2 + 5);
+        let next: Vec<_> = state
+            .repositories
+            .iter()
+            .map(|r| r.next_pull_request_number)
+            .collect();
+        assert_eq!(next, [5, 2]);
         // Keys continue after the seeded issues.
         let next: Vec<_> = state.projects.iter().map(|p| p.next_key_id).collect();
         assert_eq!(next, [41, 11, 1]);

@@ -2,14 +2,18 @@
 //! belongs to. A resource's types live in its module under `resources/`.
 
 use crate::resources::activities::{self, Activity};
+use crate::resources::attachments::{self, Attachment};
 use crate::resources::categories::Category;
 use crate::resources::comments::Comment;
 use crate::resources::custom_fields::CustomField;
+use crate::resources::git::{self, PullRequest, PullRequestComment, Repository};
 use crate::resources::issue_types::IssueType;
 use crate::resources::issues::Issue;
 use crate::resources::priorities::Priority;
 use crate::resources::projects::Project;
+use crate::resources::related_issues::RelatedIssue;
 use crate::resources::resolutions::Resolution;
+use crate::resources::shared_files::{self, SharedFile};
 use crate::resources::space::Space;
 use crate::resources::stars::Star;
 use crate::resources::statuses::Status;
@@ -37,6 +41,12 @@ pub struct State {
     pub comments: Table<Comment>,
     pub activities: Table<Activity>,
     pub stars: Table<Star>,
+    pub attachments: Table<Attachment>,
+    pub related_issues: Table<RelatedIssue>,
+    pub shared_files: Table<SharedFile>,
+    pub repositories: Table<Repository>,
+    pub pull_requests: Table<PullRequest>,
+    pub pull_request_comments: Table<PullRequestComment>,
     /// The sandbox clock: deterministic, advanced one minute per write.
     pub now: Timestamp,
 }
@@ -60,6 +70,12 @@ impl State {
             comments: data.comments.load(),
             activities: Table::default(),
             stars: data.stars.load(),
+            attachments: attachments::seed(data),
+            related_issues: data.related_issues.load(),
+            shared_files: shared_files::seed(data),
+            repositories: data.repositories.load(),
+            pull_requests: data.pull_requests.load(),
+            pull_request_comments: data.pull_request_comments.load(),
             now: Timestamp::parse(data.first_write)
                 .expect("first_write is a timestamp")
                 .plus_seconds(-60),
@@ -68,6 +84,7 @@ impl State {
             let issues = state.issues.of_project(project.id);
             project.next_key_id = issues.map(|i| i.key_id).max().unwrap_or(0) + 1;
         }
+        git::number_pull_requests(&mut state);
         activities::seed(&mut state);
         state
     }

@@ -111,6 +111,7 @@ async fn records_raw_and_decoded_requests_in_order() {
             query: vec![],
             raw_body: String::new(),
             form: vec![],
+            multipart: vec![],
             content_type: None,
             api_key: Some(DEFAULT_API_KEY.into()),
             route: Some("/api/v2/users/myself".into()),

@@ -1,6 +1,6 @@
 //! `/space/activities` and `/users/{userId}/activities`: the log of what happened to
-//! issues, which every issue write and comment adds to. The seeded log is generated from
-//! the seeded issues and comments.
+//! issues and pull requests, which every write and comment on them adds to. The seeded
+//! log is generated from the seeded issues, pull requests and their comments.
 
 use axum::Json;
 use axum::extract::State;
@@ -25,6 +25,9 @@ pub mod activity_type {
     pub const ISSUE_UPDATED: u32 = 2;
     pub const ISSUE_COMMENTED: u32 = 3;
     pub const ISSUE_DELETED: u32 = 4;
+    pub const PULL_REQUEST_ADDED: u32 = 18;
+    pub const PULL_REQUEST_UPDATED: u32 = 19;
+    pub const PULL_REQUEST_COMMENTED: u32 = 20;
 }
 
 #[derive(Clone, Debug)]
@@ -83,6 +86,34 @@ pub fn record_issue(
     state.activities.insert(|id| Activity { id, ..activity });
 }
 
+/// Logs what the key's owner did, `content` already in Backlog's shape for `type_id`.
+pub fn record(state: &mut Store, project_id: Id, type_id: u32, content: Value, at: Timestamp) {
+    let created_user_id = state.myself_id;
+    state.activities.insert(|id| Activity {
+        id,
+        project_id,
+        type_id,
+        content,
+        created_user_id,
+        created: at,
+    });
+}
+
+/// The `changes` of an activity's content, in Backlog's snake_case.
+pub fn changes_content(changes: &[ChangeLog]) -> Value {
+    changes
+        .iter()
+        .map(|c| {
+            json!({
+                "field": c.field,
+                "new_value": c.new_value,
+                "old_value": c.original_value,
+                "type": "standard",
+            })
+        })
+        .collect()
+}
+
 /// The `content` of an issue activity, in Backlog's snake_case.
 fn issue_content(issue: &Issue, comment: Option<&Comment>, changes: &[ChangeLog]) -> Value {
     let mut content = json!({
@@ -95,23 +126,14 @@ fn issue_content(issue: &Issue, comment: Option<&Comment>, changes: &[ChangeLog]
         content["comment"] = json!({ "id": comment.id, "content": comment.content });
     }
     if !changes.is_empty() {
-        content["changes"] = changes
-            .iter()
-            .map(|c| {
-                json!({
-                    "field": c.field,
-                    "new_value": c.new_value,
-                    "old_value": c.original_value,
-                    "type": "standard",
-                })
-            })
-            .collect();
+        content["changes"] = changes_content(changes);
     }
     content
 }
 
 /// One "created" activity per issue, one "updated" per issue edited after creation, one
-/// "commented" per comment; ids follow time order, as in Backlog.
+/// "commented" per comment, and the pull requests' (`git::seeded_activities`); ids follow
+/// time order, as in Backlog.
 pub fn seed(state: &mut Store) {
     use activity_type::{ISSUE_COMMENTED, ISSUE_CREATED, ISSUE_UPDATED};
     let mut pending = Vec::new();
@@ -131,6 +153,7 @@ pub fn seed(state: &mut Store) {
                 field: "status".into(),
                 new_value: status.map_or(String::new(), |s| s.name.clone()),
                 original_value: original.into(),
+                attachment_id: None,
             };
             let (editor, updated) = (issue.updated_user_id, issue.updated);
             let update = Activity::on_issue(ISSUE_UPDATED, issue, None, &[change], editor, updated);
@@ -144,6 +167,7 @@ pub fn seed(state: &mut Store) {
             Activity::on_issue(ISSUE_COMMENTED, issue, Some(comment), &[], author, created);
         pending.push(commented);
     }
+    pending.extend(super::git::seeded_activities(state));
     pending.sort_by_key(|activity| activity.created);
     for activity in pending {
         state.activities.insert(|id| Activity { id, ..activity });

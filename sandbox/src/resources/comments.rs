@@ -9,12 +9,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::activities::{self, activity_type};
+use super::attachments::{self, Parent};
 use super::issues::{self, Issue};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::Cursor;
 use crate::params::Params;
-use crate::routing::{Routes, Segment, count};
+use crate::routing::{Routes, Segment, Segments, count};
 use crate::store::State as Store;
 use crate::table::{Id, keyed_by_id};
 use crate::time::Timestamp;
@@ -44,6 +45,8 @@ pub struct ChangeLog {
     pub field: String,
     pub new_value: String,
     pub original_value: String,
+    /// The attachment an `attachment` entry adds or removes.
+    pub attachment_id: Option<Id>,
 }
 
 pub(crate) fn routes() -> Routes {
@@ -55,6 +58,10 @@ pub(crate) fn routes() -> Routes {
         .route(
             "/api/v2/issues/{issueIdOrKey}/comments/count",
             get(count_comments),
+        )
+        .route(
+            "/api/v2/issues/{issueIdOrKey}/comments/{commentId}",
+            get(get_comment).patch(update_comment),
         )
 }
 
@@ -81,23 +88,25 @@ pub fn add<'a>(
     })
 }
 
+/// The `notifications` of a comment (issue or pull request) that notified `user_ids`,
+/// for `reason` (2 issue commented, 11 pull request commented).
+pub fn notifications(state: &Store, comment_id: Id, user_ids: &[Id], reason: u32) -> Vec<Value> {
+    let notification = |(n, user_id): (usize, &Id)| {
+        json!({
+            "id": comment_id * 1000 + n as u64,
+            "alreadyRead": false,
+            "reason": reason,
+            "user": state.users.get(*user_id),
+            "resourceAlreadyRead": false,
+        })
+    };
+    user_ids.iter().enumerate().map(notification).collect()
+}
+
 /// Backlog's comment object: hand-built, since it nests users and notifications.
 fn render(state: &Store, comment: &Comment) -> Value {
     let user = |id: Id| state.users.get(id);
-    let notifications: Vec<Value> = comment
-        .notified_user_ids
-        .iter()
-        .enumerate()
-        .map(|(n, user_id)| {
-            json!({
-                "id": comment.id * 1000 + n as u64,
-                "alreadyRead": false,
-                "reason": 2,
-                "user": user(*user_id),
-                "resourceAlreadyRead": false,
-            })
-        })
-        .collect();
+    let notifications = notifications(state, comment.id, &comment.notified_user_ids, 2);
     let change_log: Vec<Value> = comment
         .change_log
         .iter()
@@ -106,7 +115,7 @@ fn render(state: &Store, comment: &Comment) -> Value {
                 "field": change.field,
                 "newValue": change.new_value,
                 "originalValue": change.original_value,
-                "attachmentInfo": null,
+                "attachmentInfo": change.attachment_id.map(|id| json!({"id": id, "type": "file"})),
                 "attributeInfo": null,
                 "notificationInfo": null,
             })
@@ -165,20 +174,63 @@ async fn add_comment(
     if notified.iter().any(|id| state.users.get(*id).is_none()) {
         return Err(ApiError::invalid("notifiedUserId[]"));
     }
-    // The sandbox has no attachment upload, so no attachment id can be valid.
-    if params
-        .int_list("attachmentId")?
-        .is_some_and(|ids| !ids.is_empty())
-    {
-        return Err(ApiError::invalid("attachmentId[]"));
-    }
+    // The files go to the issue; the comment's change log names them.
+    let uploads = attachments::pending(&state, &params)?;
+    let changes = attachments::attach(&mut state, &uploads, Parent::Issue(issue.id));
     let now = state.tick();
     issue.updated = now;
     issue.updated_user_id = state.myself_id;
-    let comment = add(&mut state, &issue, Some(content), Vec::new(), notified, now).clone();
+    let comment = add(&mut state, &issue, Some(content), changes, notified, now).clone();
     let commented = activity_type::ISSUE_COMMENTED;
     activities::record_issue(&mut state, commented, &issue, Some(&comment), &[], now);
     let body = Json(render(&state, &comment));
     state.issues.replace(issue);
+    Ok(body)
+}
+
+/// `{commentId}` of the issue `{issueIdOrKey}`.
+fn find<'a>(state: &'a Store, issue: &str, comment: &str) -> ApiResult<&'a Comment> {
+    let issue_id = issues::find(state, issue)?.id;
+    comment
+        .parse()
+        .ok()
+        .and_then(|id| state.comments.get(id))
+        .filter(|c| c.issue_id == issue_id)
+        .ok_or_else(|| ApiError::not_found("No comment."))
+}
+
+/// Backlog lets a user edit only their own comments (403 + code 5 for anyone else's).
+pub fn check_author(state: &Store, created_user_id: Id) -> ApiResult<()> {
+    if created_user_id == state.myself_id {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized_operation(
+            "You may only edit your own comments.",
+        ))
+    }
+}
+
+async fn get_comment(
+    State(app): State<AppState>,
+    Segments([issue, comment]): Segments<2>,
+) -> ApiResult<Json<Value>> {
+    let state = app.state();
+    let comment = find(&state, &issue, &comment)?;
+    Ok(Json(render(&state, comment)))
+}
+
+/// `content*` replaces the text; the change log and notifications stay.
+async fn update_comment(
+    State(app): State<AppState>,
+    Segments([issue, comment]): Segments<2>,
+    params: Params,
+) -> ApiResult<Json<Value>> {
+    let mut state = app.state();
+    let mut comment = find(&state, &issue, &comment)?.clone();
+    check_author(&state, comment.created_user_id)?;
+    comment.content = Some(params.required_text("content")?.to_owned());
+    comment.updated = state.tick();
+    let body = Json(render(&state, &comment));
+    state.comments.replace(comment);
     Ok(body)
 }

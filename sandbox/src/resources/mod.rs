@@ -8,14 +8,18 @@
 //! `seed::SpaceData` that `seed::DEMO` fills by naming it.
 
 pub mod activities;
+pub mod attachments;
 pub mod categories;
 pub mod comments;
 pub mod custom_fields;
+pub mod git;
 pub mod issue_types;
 pub mod issues;
 pub mod priorities;
 pub mod projects;
+pub mod related_issues;
 pub mod resolutions;
+pub mod shared_files;
 pub mod space;
 pub mod stars;
 pub mod statuses;
@@ -41,4 +45,8 @@ pub(crate) fn routes() -> Routes {
         .merge(comments::routes())
         .merge(activities::routes())
         .merge(stars::routes())
+        .merge(attachments::routes())
+        .merge(related_issues::routes())
+        .merge(shared_files::routes())
+        .merge(git::routes())
 }

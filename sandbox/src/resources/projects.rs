@@ -110,6 +110,14 @@ where
     )
 }
 
+/// The `displayOrder` of a row added to a project's list: one past its rows' largest.
+pub fn next_display_order<'a, T: 'a>(
+    rows: impl Iterator<Item = &'a T>,
+    display_order: fn(&T) -> u32,
+) -> u32 {
+    rows.map(display_order).max().map_or(0, |last| last + 1)
+}
+
 /// `archived` omitted = all, `false` = active only, `true` = archived only. `all` only
 /// widens the list for admins, and the key's owner is an admin, so it changes nothing.
 async fn get_projects(State(app): State<AppState>, params: Params) -> ApiResult<Response> {

@@ -16,7 +16,10 @@ pub const FORM: &str = "application/x-www-form-urlencoded";
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (lossily, for a binary download).
     pub body: String,
+    /// The body's bytes.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -86,20 +89,35 @@ pub async fn open(
     headers: &[(&str, &str)],
     body: &str,
 ) -> TcpStream {
+    open_bytes(addr, method, target, headers, body.as_bytes()).await
+}
+
+/// [`open`] with a body that need not be text, e.g. a multipart upload.
+pub async fn open_bytes(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> TcpStream {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
     let mut request =
         format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
-    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-    stream.write_all(request.as_bytes()).await.expect("write");
+    request.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut bytes = request.into_bytes();
+    bytes.extend_from_slice(body);
+    stream.write_all(&bytes).await.expect("write");
     stream
 }
 
 pub fn parse_reply(raw: &[u8]) -> Reply {
-    let text = String::from_utf8(raw.to_vec()).expect("UTF-8 reply");
-    let (head, body) = text.split_once("\r\n\r\n").expect("header end");
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n");
+    let end = end.expect("header end");
+    let head = std::str::from_utf8(&raw[..end]).expect("ASCII head");
+    let body = &raw[end + 4..];
     let mut lines = head.split("\r\n");
     let status = lines
         .next()
@@ -116,7 +134,7 @@ pub fn parse_reply(raw: &[u8]) -> Reply {
     let chunked = headers
         .iter()
         .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
-    let body = if chunked {
+    let bytes = if chunked {
         dechunk(body)
     } else {
         body.to_owned()
@@ -124,19 +142,25 @@ pub fn parse_reply(raw: &[u8]) -> Reply {
     Reply {
         status,
         headers,
-        body,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
     }
 }
 
-fn dechunk(mut rest: &str) -> String {
-    let mut body = String::new();
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
     loop {
-        let (size, after) = rest.split_once("\r\n").expect("chunk size");
+        let line = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size");
+        let size = std::str::from_utf8(&rest[..line]).expect("ASCII size");
         let size = usize::from_str_radix(size.trim(), 16).expect("hex size");
         if size == 0 {
             return body;
         }
-        body.push_str(&after[..size]);
+        let after = &rest[line + 2..];
+        body.extend_from_slice(&after[..size]);
         rest = &after[size + 2..];
     }
 }
@@ -187,6 +211,31 @@ impl Api {
         self.request("DELETE", &format!("/api/v2{path}"), "").await
     }
 
+    /// `POST /api/v2/space/attachment` of one part named `file`, as multipart/form-data.
+    pub async fn upload(&self, file_name: &str, content_type: &str, content: &[u8]) -> Reply {
+        let part = format!(
+            "Content-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: {content_type}\r\n\r\n"
+        );
+        self.upload_body(&multipart(&[(part.as_str(), content)]))
+            .await
+    }
+
+    /// `POST /api/v2/space/attachment` with `body` as the multipart/form-data body.
+    pub async fn upload_body(&self, body: &[u8]) -> Reply {
+        let key = self.handle.api_key();
+        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        let headers = [
+            ("Backlog-API-Key", key.as_str()),
+            ("Content-Type", content_type.as_str()),
+        ];
+        let target = "/api/v2/space/attachment";
+        let mut stream = open_bytes(self.handle.addr(), "POST", target, &headers, body).await;
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.expect("read");
+        parse_reply(&raw)
+    }
+
     /// `GET /issues/count` with `query`.
     pub async fn count(&self, query: &str) -> u64 {
         self.get(&format!("/issues/count?{query}")).await["count"]
@@ -204,4 +253,20 @@ impl Api {
             .map(|i| i["id"].as_u64().unwrap())
             .collect()
     }
+}
+
+/// The boundary of [`multipart`] bodies.
+pub const BOUNDARY: &str = "sandbox-test-boundary";
+
+/// A multipart/form-data body of `parts`, each its headers (ending in a blank line) and
+/// its content.
+pub fn multipart(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (headers, content) in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n{headers}").as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
 }

@@ -18,6 +18,7 @@ pub fn changes(state: &State, before: &Issue, after: &Issue) -> Vec<ChangeLog> {
                 field: field.to_owned(),
                 new_value: new,
                 original_value: original,
+                attachment_id: None,
             });
         }
     };

@@ -9,7 +9,8 @@ use crate::table::Id;
 use crate::time::Date;
 
 /// Applies the writable fields present in `params` to `issue` (a draft on create, a copy
-/// on update), checking each against the issue's project. Absent fields stay unchanged;
+/// on update), checking each against the issue's project; `attachmentId[]` is the
+/// attachments' own (`attachments::pending`). Absent fields stay unchanged;
 /// an empty value clears an optional field (`categoryId[]=` clears the list).
 pub fn apply(state: &State, issue: &mut Issue, params: &Params) -> ApiResult<()> {
     let project = state
@@ -117,13 +118,6 @@ pub fn apply(state: &State, issue: &mut Issue, params: &Params) -> ApiResult<()>
             user_id,
             state.users.get(user_id).is_some(),
         )?;
-    }
-    // The sandbox has no attachment upload, so no attachment id can be valid.
-    if params
-        .int_list("attachmentId")?
-        .is_some_and(|ids| !ids.is_empty())
-    {
-        return Err(ApiError::invalid("attachmentId[]"));
     }
 
     for (id, param) in params.custom_fields() {

@@ -5,7 +5,9 @@
 use serde_json::{Value, json};
 
 use super::Issue;
+use crate::resources::attachments::{self, Parent};
 use crate::resources::custom_fields::{CustomField, FieldValue, StoredValue};
+use crate::resources::shared_files;
 use crate::store::State;
 use crate::table::Id;
 
@@ -51,8 +53,8 @@ pub fn render(state: &State, issue: &Issue) -> Value {
         "updatedUser": user(Some(issue.updated_user_id)),
         "updated": issue.updated,
         "customFields": custom_fields,
-        "attachments": [],
-        "sharedFiles": [],
+        "attachments": attachments::rendered(state, Parent::Issue(issue.id)),
+        "sharedFiles": shared_files::of_issue(state, issue.id),
         "externalFileLinks": [],
         "stars": [],
     })

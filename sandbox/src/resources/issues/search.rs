@@ -14,7 +14,9 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{ascending_param, count_param};
 use crate::params::{CustomFieldParam, Params};
+use crate::resources::attachments::{self, Parent};
 use crate::resources::custom_fields::{FieldKind, FieldValue};
+use crate::resources::shared_files;
 use crate::routing::count;
 use crate::store::State as Store;
 use crate::table::Id;
@@ -129,6 +131,17 @@ impl Filters {
 
         if let Some(has) = params.boolean("hasDueDate")? {
             filters.push(Box::new(move |_, i| i.due_date.is_some() == has));
+        }
+        if let Some(has) = params.boolean("attachment")? {
+            let parent = |i: &Issue| Parent::Issue(i.id);
+            filters.push(Box::new(move |s, i| {
+                attachments::of(s, parent(i)).next().is_some() == has
+            }));
+        }
+        if let Some(has) = params.boolean("sharedFile")? {
+            filters.push(Box::new(move |s, i| {
+                shared_files::linked(s, i.id).next().is_some() == has
+            }));
         }
         if let Some(mode) = params.int("parentChild")? {
             let has_children = |s: &Store, i: &Issue| children(s, i.id).next().is_some();

@@ -3,6 +3,8 @@
 use super::{Issue, children};
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
+use crate::resources::attachments::{self, Parent};
+use crate::resources::shared_files;
 use crate::store::State;
 use crate::table::Id;
 use crate::time::Date;
@@ -97,7 +99,10 @@ impl SortKey {
             ),
             // By id: High (2) before Normal (3) before Low (4) when ascending.
             Self::Priority => Number(issue.priority_id as f64),
-            Self::Attachment | Self::SharedFile => Number(0.0),
+            Self::Attachment => {
+                Number(attachments::of(state, Parent::Issue(issue.id)).count() as f64)
+            }
+            Self::SharedFile => Number(shared_files::linked(state, issue.id).count() as f64),
             Self::Created => Text(issue.created.to_string()),
             Self::Updated => Text(issue.updated.to_string()),
             Self::CreatedUser => user(Some(issue.created_user_id)),

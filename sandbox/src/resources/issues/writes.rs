@@ -12,7 +12,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::resources::activities;
 use crate::resources::activities::activity_type::{ISSUE_CREATED, ISSUE_DELETED, ISSUE_UPDATED};
-use crate::resources::comments;
+use crate::resources::attachments::{self, Parent};
+use crate::resources::{comments, git, related_issues, shared_files};
 use crate::routing::Segment;
 
 pub async fn add_issue(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
@@ -51,6 +52,7 @@ pub async fn add_issue(State(app): State<AppState>, params: Params) -> ApiResult
         custom: Default::default(),
     };
     fields::apply(&state, &mut draft, &params)?;
+    let uploads = attachments::pending(&state, &params)?;
     if let Some(field) = state
         .custom_fields
         .of_project(project_id)
@@ -65,6 +67,7 @@ pub async fn add_issue(State(app): State<AppState>, params: Params) -> ApiResult
         project.next_key_id += 1;
     }
     let issue = state.issues.insert(|id| Issue { id, ..draft }).clone();
+    attachments::attach(&mut state, &uploads, Parent::Issue(issue.id));
     activities::record_issue(&mut state, ISSUE_CREATED, &issue, None, &[], now);
     Ok(Json(render(&state, &issue)))
 }
@@ -78,9 +81,15 @@ pub async fn update_issue(
     let before = find(&state, &issue)?.clone();
     let mut after = before.clone();
     fields::apply(&state, &mut after, &params)?;
-    let changes = changes(&state, &before, &after);
+    let uploads = attachments::pending(&state, &params)?;
+    let mut changes = changes(&state, &before, &after);
     let text = params.get("comment").filter(|c| !c.trim().is_empty());
     let notified = params.int_list("notifiedUserId")?.unwrap_or_default();
+    changes.extend(attachments::attach(
+        &mut state,
+        &uploads,
+        Parent::Issue(after.id),
+    ));
 
     let now = state.tick();
     after.updated = now;
@@ -102,10 +111,16 @@ pub async fn delete_issue(
     Segment(issue): Segment,
 ) -> ApiResult<Json<Value>> {
     let mut state = app.state();
-    let id = find(&state, &issue)?.id;
-    let issue = state.issues.remove(id).ok_or_else(ApiError::no_issue)?;
+    let issue = find(&state, &issue)?.clone();
+    // Rendered first, so the answer still shows the attachments and shared files.
     let body = Json(render(&state, &issue));
+    state.issues.remove(issue.id);
     state.comments.retain(|c| c.issue_id != issue.id);
+    let parent = Some(Parent::Issue(issue.id));
+    state.attachments.retain(|a| a.parent != parent);
+    related_issues::unlink_all(&mut state, issue.id);
+    shared_files::unlink_issue(&mut state, issue.id);
+    git::unlink_issue(&mut state, issue.id);
     // Subtasks stay, as top-level issues, rather than point at a missing parent.
     for child in state.issues.iter_mut() {
         if child.parent_issue_id == Some(issue.id) {
