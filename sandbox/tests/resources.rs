@@ -3,23 +3,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::Api;
-
-fn ids(list: &Value) -> Vec<u64> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["id"].as_u64().unwrap())
-        .collect()
-}
-
-fn names(list: &Value) -> Vec<&str> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["name"].as_str().unwrap())
-        .collect()
-}
+use support::{Api, ids, names};
 
 /// The custom field value `id` of an issue.
 fn custom(issue: &Value, id: u64) -> &Value {

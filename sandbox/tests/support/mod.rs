@@ -36,6 +36,16 @@ impl Reply {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Asserts a 200 download of `bytes` typed `content_type`; returns its
+    /// `Content-Disposition`.
+    pub fn download(&self, bytes: &[u8], content_type: &str) -> &str {
+        assert_eq!(self.status, 200, "{}", self.body);
+        assert_eq!(self.bytes, bytes);
+        assert_eq!(self.header("content-type"), Some(content_type));
+        self.header("content-disposition")
+            .expect("Content-Disposition")
+    }
+
     /// Asserts a Backlog error body and returns its first message.
     pub fn error(&self, status: u16, code: u64) -> String {
         assert_eq!(self.status, status, "{}", self.body);
@@ -50,6 +60,39 @@ impl Reply {
         assert_eq!(error["moreInfo"], "", "{body}");
         error["message"].as_str().expect("message").to_owned()
     }
+}
+
+/// The `id` of each element of a JSON list.
+pub fn ids(list: &Value) -> Vec<u64> {
+    field(list, "id", |v| v.as_u64())
+}
+
+/// The `name` of each element of a JSON list.
+pub fn names(list: &Value) -> Vec<&str> {
+    field(list, "name", Value::as_str)
+}
+
+/// The `number` of each element of a JSON list (pull requests).
+pub fn numbers(list: &Value) -> Vec<u64> {
+    field(list, "number", |v| v.as_u64())
+}
+
+fn field<'a, T>(list: &'a Value, name: &str, read: impl Fn(&'a Value) -> Option<T>) -> Vec<T> {
+    let items = list
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"));
+    let read = |item: &'a Value| read(&item[name]).unwrap_or_else(|| panic!("{name} of {item}"));
+    items.iter().map(read).collect()
+}
+
+/// The keys of a JSON object, in order.
+pub fn keys(object: &Value) -> Vec<&str> {
+    object
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
 }
 
 /// Sends one request; `target` is the path plus query, sent verbatim.
