@@ -1,8 +1,9 @@
 //! The one path every request takes, whether a route or a fallback answers it: buffer the
-//! body, record the request exactly as received, apply a programmable fault, authenticate,
-//! and hand the decoded parameters on. Faults (`fault.rs`) apply between recording and
-//! authentication, so a faulted request is still visible to tests. Every answer that is
-//! not a fault carries Backlog's `X-RateLimit-*` headers.
+//! body (and decode a multipart one into its parts), record the request exactly as
+//! received, apply a programmable fault, authenticate, and hand the decoded parameters
+//! on. Faults (`fault.rs`) apply between recording and authentication, so a faulted
+//! request is still visible to tests. Every answer that is not a fault carries
+//! Backlog's `X-RateLimit-*` headers.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};

@@ -4,8 +4,9 @@
 //! resource (`resources/`), authenticates like Backlog (`Backlog-API-Key` header or
 //! `apiKey` query parameter, `auth.rs`), decodes parameters like Backlog
 //! (query for GET, `application/x-www-form-urlencoded` body for writes, `name[]` arrays,
-//! `customField_*` keys), answers with Backlog's JSON shapes and error bodies, and records
-//! every request it receives so tests can assert on the wire format. Per-endpoint
+//! `customField_*` keys, a `multipart/form-data` upload), answers with Backlog's JSON
+//! shapes and error bodies, and records every request it receives so tests can assert on
+//! the wire format. Per-endpoint
 //! [`FaultRule`]s make it fail on demand (error statuses, 429s, delays, hung or dropped
 //! connections, bodies that are not JSON or far too large), and every normal answer
 //! carries Backlog's `X-RateLimit-*` headers.

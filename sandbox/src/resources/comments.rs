@@ -199,15 +199,16 @@ fn find<'a>(state: &'a Store, issue: &str, comment: &str) -> ApiResult<&'a Comme
         .ok_or_else(|| ApiError::not_found("No comment."))
 }
 
-/// Backlog lets a user edit only their own comments (403 + code 5 for anyone else's).
-pub fn check_author(state: &Store, created_user_id: Id) -> ApiResult<()> {
-    if created_user_id == state.myself_id {
-        Ok(())
-    } else {
-        Err(ApiError::unauthorized_operation(
-            "You may only edit your own comments.",
-        ))
+/// An edit of the text of a comment (an issue's or a pull request's) by `author`:
+/// `content*`, which Backlog lets only the author change (403 + code 5 for anyone else).
+/// Returns the new text and the time of the edit.
+pub fn edit(state: &mut Store, author: Id, params: &Params) -> ApiResult<(String, Timestamp)> {
+    if author != state.myself_id {
+        let message = "You may only edit your own comments.";
+        return Err(ApiError::unauthorized_operation(message));
     }
+    let content = params.required_text("content")?.to_owned();
+    Ok((content, state.tick()))
 }
 
 async fn get_comment(
@@ -227,9 +228,8 @@ async fn update_comment(
 ) -> ApiResult<Json<Value>> {
     let mut state = app.state();
     let mut comment = find(&state, &issue, &comment)?.clone();
-    check_author(&state, comment.created_user_id)?;
-    comment.content = Some(params.required_text("content")?.to_owned());
-    comment.updated = state.tick();
+    let (content, updated) = edit(&mut state, comment.created_user_id, &params)?;
+    (comment.content, comment.updated) = (Some(content), updated);
     let body = Json(render(&state, &comment));
     state.comments.replace(comment);
     Ok(body)

@@ -14,7 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::paging::Cursor;
 use crate::params::Params;
 use crate::resources::activities::{self, activity_type};
-use crate::resources::comments::{ChangeLog, check_author, notifications};
+use crate::resources::comments::{ChangeLog, edit, notifications};
 use crate::routing::{Routes, Segments, count};
 use crate::store::State as Store;
 use crate::table::{Id, keyed_by_id};
@@ -171,9 +171,8 @@ async fn update_comment(
         .filter(|c| c.pull_request_id == pr_id)
         .ok_or_else(|| ApiError::not_found("No comment."))?
         .clone();
-    check_author(&state, comment.created_user_id)?;
-    comment.content = Some(params.required_text("content")?.to_owned());
-    comment.updated = state.tick();
+    let (content, updated) = edit(&mut state, comment.created_user_id, &params)?;
+    (comment.content, comment.updated) = (Some(content), updated);
     let body = Json(render(&state, &comment));
     state.pull_request_comments.replace(comment);
     Ok(body)

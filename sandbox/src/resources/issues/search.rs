@@ -133,9 +133,8 @@ impl Filters {
             filters.push(Box::new(move |_, i| i.due_date.is_some() == has));
         }
         if let Some(has) = params.boolean("attachment")? {
-            let parent = |i: &Issue| Parent::Issue(i.id);
             filters.push(Box::new(move |s, i| {
-                attachments::of(s, parent(i)).next().is_some() == has
+                attachments::of(s, Parent::Issue(i.id)).next().is_some() == has
             }));
         }
         if let Some(has) = params.boolean("sharedFile")? {

@@ -1,6 +1,7 @@
 //! `POST /issues`, `PATCH` and `DELETE /issues/{issueIdOrKey}`. Each write is stamped by
 //! the sandbox clock and logged as an activity; an update that changes something or
-//! carries a comment also leaves a comment.
+//! carries a comment also leaves a comment. Create and update take pending uploads from
+//! `attachmentId[]`; a delete takes the issue's comments, attachments and links with it.
 
 use axum::Json;
 use axum::extract::State;
