@@ -237,11 +237,8 @@ fn apply(state: &Store, pr: &mut PullRequest, params: &Params) -> ApiResult<()> 
             .int("issueId")?
             .map(|id| {
                 let issue = state.issues.get(id);
-                checked(
-                    "issueId",
-                    id,
-                    issue.is_some_and(|i| i.project_id == pr.project_id),
-                )
+                let in_project = issue.is_some_and(|i| i.project_id == pr.project_id);
+                checked("issueId", id, in_project)
             })
             .transpose()?;
     }
