@@ -271,7 +271,10 @@ fn struct_field(param: &Param) -> TokenStream {
     let private = private();
     let (field, wire_name, description) = (&param.field, &param.name, &param.description);
     let rust = rust_type(param);
-    let mut schemars = vec![quote!(description = #description)];
+    let mut schemars = Vec::new();
+    if !description.trim().is_empty() {
+        schemars.push(quote!(description = #description));
+    }
     if let Some(format) = param.format {
         let constant = format.constant();
         schemars.push(quote!(extend("pattern" = #private::check::#constant.pattern)));
@@ -279,12 +282,6 @@ fn struct_field(param: &Param) -> TokenStream {
     if let Some((scalar, array)) = param.wire() {
         if scalar == Scalar::Date && !array {
             schemars.push(quote!(extend("format" = "date")));
-        }
-        if let Some(format) = param.format
-            && !array
-        {
-            let constant = format.constant();
-            schemars.push(quote!(extend("maxLength" = #private::check::#constant.max_length)));
         }
     }
     // Only the declaration's own bounds are published; defaults are only enforced.
@@ -307,17 +304,19 @@ fn struct_field(param: &Param) -> TokenStream {
         schemars.push(quote!(extend("default" = #json)));
     }
     if param.required {
+        let schemars = (!schemars.is_empty()).then(|| quote!(#[schemars(#(#schemars),*)]));
         quote! {
             #[serde(rename = #wire_name)]
-            #[schemars(#(#schemars),*)]
+            #schemars
             pub #field: #rust,
         }
     } else {
         // `with` keeps the schema of T, not of a nullable Option<T>.
         let with = rust.to_string();
+        schemars.insert(0, quote!(with = #with));
         quote! {
             #[serde(rename = #wire_name, default)]
-            #[schemars(with = #with, #(#schemars),*)]
+            #[schemars(#(#schemars),*)]
             pub #field: ::core::option::Option<#rust>,
         }
     }

@@ -440,12 +440,8 @@ fn check_param(
                 .to_owned(),
         );
     }
-    if param.description.value.trim().is_empty() {
-        at(
-            param.site,
-            "missing `description`: add description = \"...\" (the model reads it)".to_owned(),
-        );
-    }
+    // A parameter's description is optional: `summary` needs none, and every
+    // byte of a schema sits in the assistant's context. Say what the name does not.
 
     let ty = if let Some(rust_type) = &param.rust_type {
         if !param.ty.value.is_empty() {
@@ -734,7 +730,9 @@ fn check_param(
     };
     if let Some(wire_name) = &param.wire_name {
         let sent = matches!(location, Location::Query | Location::Form);
-        let well_formed = wire_name.value.starts_with(|c: char| c.is_ascii_alphabetic())
+        let well_formed = wire_name
+            .value
+            .starts_with(|c: char| c.is_ascii_alphabetic())
             && wire_name
                 .value
                 .chars()

@@ -10,7 +10,7 @@ pub struct Format {
     pub pattern: &'static str,
     /// What a user should send, for the error text.
     pub expected: &'static str,
-    /// Longest value accepted (also published as `maxLength`).
+    /// Longest value accepted (enforced; the pattern is what is published).
     pub max_length: usize,
     pub matches: fn(&str) -> bool,
 }
@@ -33,7 +33,7 @@ pub const PROJECT_KEY: Format = Format {
 
 /// A Git repository's name: letters, digits, `.`, `-` and `_`, not starting with a dot.
 pub const REPO_NAME: Format = Format {
-    pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*$",
+    pattern: "^[\\w-][\\w.-]*$",
     expected: "a repository name such as app (letters, digits, '.', '-', '_')",
     max_length: 100,
     matches: is_repo_name,
@@ -220,13 +220,26 @@ mod tests {
             assert!(!is_repo_name(bad), "{bad}");
         }
         assert!(is_document_id("0123456789abcdef0123456789ABCDEF"));
-        for bad in ["", "123", "0123456789abcdef0123456789abcdeg", "../../users/myself/xxxxxxxxxxxxxx"] {
+        for bad in [
+            "",
+            "123",
+            "0123456789abcdef0123456789abcdeg",
+            "../../users/myself/xxxxxxxxxxxxxx",
+        ] {
             assert!(!is_document_id(bad), "{bad}");
         }
         for good in ["", "docs", "docs/specs", "資料/仕様 v2"] {
             assert!(is_file_path(good), "{good}");
         }
-        for bad in ["/docs", "docs/", "a//b", "..", "docs/../x", "./docs", "a\nb"] {
+        for bad in [
+            "/docs",
+            "docs/",
+            "a//b",
+            "..",
+            "docs/../x",
+            "./docs",
+            "a\nb",
+        ] {
             assert!(!is_file_path(bad), "{bad}");
         }
     }

@@ -167,7 +167,8 @@ impl Space {
         request: BacklogRequest,
         max_bytes: u64,
     ) -> Result<ToolOutput, ToolError> {
-        self.call(credential, &request, Reply::File { max_bytes }).await
+        self.call(credential, &request, Reply::File { max_bytes })
+            .await
     }
 
     async fn call(
@@ -231,10 +232,11 @@ impl Space {
             let part = reqwest::multipart::Part::stream(upload.bytes.clone())
                 .file_name(upload.file_name.clone())
                 .mime_str(&upload.content_type)
-                .map_err(|e| Failure::final_(ToolError::InvalidArguments(e.without_url().to_string())))?;
-            builder = builder.multipart(
-                reqwest::multipart::Form::new().part(upload.field.clone(), part),
-            );
+                .map_err(|e| {
+                    Failure::final_(ToolError::InvalidArguments(e.without_url().to_string()))
+                })?;
+            builder =
+                builder.multipart(reqwest::multipart::Form::new().part(upload.field.clone(), part));
         } else if request.method != Method::Get {
             builder = builder
                 .header(
@@ -253,9 +255,11 @@ impl Space {
         if let (true, Reply::File { max_bytes }) = (success, reply) {
             let (file_name, content_type) = file_metadata(response.headers(), request);
             let bytes = self
-                .read_capped(&mut response, max_bytes as usize, || ToolError::FileTooLarge {
-                    size: None,
-                    max_bytes,
+                .read_capped(&mut response, max_bytes as usize, || {
+                    ToolError::FileTooLarge {
+                        size: None,
+                        max_bytes,
+                    }
                 })
                 .await
                 .map_err(|failure| match failure.error {
@@ -278,7 +282,9 @@ impl Space {
         }
         let limit = self.max_response_bytes;
         let body = self
-            .read_capped(&mut response, limit, || ToolError::TooLarge { limit_bytes: limit })
+            .read_capped(&mut response, limit, || ToolError::TooLarge {
+                limit_bytes: limit,
+            })
             .await?;
         if success {
             // Passed through as is, so it must be JSON (or empty, as 204 is).
@@ -413,7 +419,12 @@ fn file_metadata(headers: &HeaderMap, request: &BacklogRequest) -> (String, Stri
     let file_name = disposition
         .and_then(|d| d.filename_full())
         // A name is only a label: never a path.
-        .map(|name| name.rsplit(['/', '\\']).next().unwrap_or_default().to_owned())
+        .map(|name| {
+            name.rsplit(['/', '\\'])
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
         .filter(|name| !name.is_empty())
         .or_else(|| request.path.last().cloned())
         .unwrap_or_else(|| "file".to_owned());

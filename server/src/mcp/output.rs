@@ -16,7 +16,9 @@ const EMPTY_REPLY: &str = r#"{"success":true}"#;
 /// The result of a call that succeeded.
 pub fn success(output: ToolOutput, _options: &CallOptions) -> CallToolResult {
     match output {
-        ToolOutput::Json { body, .. } => CallToolResult::success(vec![ContentBlock::text(json_text(body))]),
+        ToolOutput::Json { body, .. } => {
+            CallToolResult::success(vec![ContentBlock::text(json_text(body))])
+        }
         ToolOutput::File(download) => CallToolResult::success(file_content(download)),
     }
 }
@@ -31,7 +33,8 @@ fn json_text(body: Vec<u8>) -> String {
         return EMPTY_REPLY.to_owned();
     }
     // Backlog answers UTF-8 JSON; the bytes move into the text without a copy.
-    String::from_utf8(body).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    String::from_utf8(body)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// What a download is, for the content it becomes.
@@ -90,9 +93,9 @@ fn file_content(download: Download) -> Vec<ContentBlock> {
     let base64 = || base64::engine::general_purpose::STANDARD.encode(&download.bytes);
     let file = match kind {
         FileKind::Image(sniffed) => ContentBlock::image(base64(), sniffed),
-        FileKind::Text => ContentBlock::text(
-            String::from_utf8(download.bytes).expect("checked to be UTF-8"),
-        ),
+        FileKind::Text => {
+            ContentBlock::text(String::from_utf8(download.bytes).expect("checked to be UTF-8"))
+        }
         FileKind::Binary => ContentBlock::resource(ResourceContents::BlobResourceContents {
             uri: format!("backlog:{}", download.source),
             mime_type: Some(download.content_type),
@@ -121,19 +124,43 @@ mod tests {
 
     #[test]
     fn images_are_what_their_bytes_say() {
-        assert_eq!(file_kind(&download("image/png", PNG)), FileKind::Image("image/png"));
+        assert_eq!(
+            file_kind(&download("image/png", PNG)),
+            FileKind::Image("image/png")
+        );
         // A PNG sent as octet-stream is still an image; a "PNG" that is not one is not.
-        assert_eq!(file_kind(&download("application/octet-stream", PNG)), FileKind::Image("image/png"));
-        assert_eq!(file_kind(&download("image/png", b"not a png")), FileKind::Binary);
+        assert_eq!(
+            file_kind(&download("application/octet-stream", PNG)),
+            FileKind::Image("image/png")
+        );
+        assert_eq!(
+            file_kind(&download("image/png", b"not a png")),
+            FileKind::Binary
+        );
     }
 
     #[test]
     fn text_needs_a_textual_type_and_utf8() {
-        assert_eq!(file_kind(&download("text/plain; charset=utf-8", "日本語".as_bytes())), FileKind::Text);
-        assert_eq!(file_kind(&download("application/json", b"{}")), FileKind::Text);
-        assert_eq!(file_kind(&download("image/svg+xml", b"<svg/>")), FileKind::Text);
-        assert_eq!(file_kind(&download("text/plain", &[0xff, 0xfe, 0x00])), FileKind::Binary);
-        assert_eq!(file_kind(&download("application/pdf", b"%PDF-1.4")), FileKind::Binary);
+        assert_eq!(
+            file_kind(&download("text/plain; charset=utf-8", "日本語".as_bytes())),
+            FileKind::Text
+        );
+        assert_eq!(
+            file_kind(&download("application/json", b"{}")),
+            FileKind::Text
+        );
+        assert_eq!(
+            file_kind(&download("image/svg+xml", b"<svg/>")),
+            FileKind::Text
+        );
+        assert_eq!(
+            file_kind(&download("text/plain", &[0xff, 0xfe, 0x00])),
+            FileKind::Binary
+        );
+        assert_eq!(
+            file_kind(&download("application/pdf", b"%PDF-1.4")),
+            FileKind::Binary
+        );
     }
 
     #[test]
@@ -146,6 +173,9 @@ mod tests {
         );
         assert_eq!(json[1]["resource"]["mimeType"], "application/pdf");
         assert_eq!(json[1]["resource"]["blob"], "JVBERi0xLjQ=");
-        assert_eq!(json[1]["resource"]["uri"], "backlog:/issues/DEMO-1/attachments/1");
+        assert_eq!(
+            json[1]["resource"]["uri"],
+            "backlog:/issues/DEMO-1/attachments/1"
+        );
     }
 }
