@@ -18,13 +18,13 @@ pub async fn get_tree(State(app): State<AppState>, params: Params) -> ApiResult<
     let state = app.state();
     let project = params.required_text("projectIdOrKey")?;
     let project_id = projects::find(&state, project)?.id;
+    // Trashed from different places, so in the order they were created (ids are).
     let trash_tops: Vec<&Document> = state
         .documents
         .of_project(project_id)
-        .filter(|d| d.in_trash)
         .filter(|d| {
             let parent = d.parent_id.and_then(|id| state.documents.get(id));
-            !parent.is_some_and(|p| p.in_trash)
+            d.in_trash && !parent.is_some_and(|p| p.in_trash)
         })
         .collect();
     Ok(Json(json!({
