@@ -4,17 +4,9 @@
 mod inspect;
 mod support;
 
-use inspect::{download, keys};
-use serde_json::{Value, json};
+use inspect::{download, ids, keys};
+use serde_json::json;
 use support::Api;
-
-fn ids(list: &Value) -> Vec<u64> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["id"].as_u64().unwrap())
-        .collect()
-}
 
 const WIKI_KEYS: [&str; 12] = [
     "id",

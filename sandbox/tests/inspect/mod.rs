@@ -7,6 +7,20 @@ use serde_json::Value;
 
 use crate::support::{Api, Reply, parse_reply, send_raw};
 
+/// The numeric `id` of each item of a JSON array.
+pub fn ids(list: &Value) -> Vec<u64> {
+    let items = list.as_array().expect("an array");
+    items
+        .iter()
+        .map(|x| x["id"].as_u64().expect("an id"))
+        .collect()
+}
+
+/// The `count` that `GET /api/v2{path}` answers.
+pub async fn count_at(api: &Api, path: &str) -> u64 {
+    api.get(path).await["count"].as_u64().expect("a count")
+}
+
 /// The keys of a JSON object, in the order sent.
 pub fn keys(object: &Value) -> Vec<&str> {
     object
