@@ -98,12 +98,29 @@ impl<S: Send + Sync> FromRequestParts<S> for Segment {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         match Path::<String>::from_request_parts(parts, state).await {
             Ok(Path(segment)) => Ok(Segment(segment)),
-            Err(_) => Err(ApiError::not_found(format!(
-                "Undefined resource. {}",
-                parts.uri.path()
-            ))),
+            Err(_) => Err(undefined_segment(parts)),
         }
     }
+}
+
+/// The two `{…}` segments of a route such as `/wikis/{wikiId}/attachments/{attachmentId}`,
+/// each percent-decoded as [`Segment`] is.
+pub(crate) struct SegmentPair(pub String, pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SegmentPair {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(Path((first, second))) => Ok(SegmentPair(first, second)),
+            Err(_) => Err(undefined_segment(parts)),
+        }
+    }
+}
+
+/// A segment that does not decode names no resource, as Backlog answers an unknown path.
+fn undefined_segment(parts: &Parts) -> ApiError {
+    ApiError::not_found(format!("Undefined resource. {}", parts.uri.path()))
 }
 
 /// The parameters the intake decoded for this request.

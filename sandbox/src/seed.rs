@@ -4,6 +4,7 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::resources::file_info::EmbeddedFiles;
 use crate::resources::issues::{self, Issue};
 use crate::table::Id;
 
@@ -36,6 +37,12 @@ pub struct SpaceData {
     pub custom_fields: DataFile,
     pub comments: DataFile,
     pub stars: DataFile,
+    pub wikis: DataFile,
+    pub documents: DataFile,
+    pub notifications: DataFile,
+    pub watchings: DataFile,
+    /// The files under `data/<space>/files/` that attachments are served from.
+    pub files: EmbeddedFiles,
     /// The bulk issues, generated in id order.
     pub issues: fn() -> Vec<Issue>,
     /// The user the API key belongs to.
@@ -58,6 +65,13 @@ macro_rules! space_data {
     };
 }
 
+/// `(name, bytes)` of each named file under `data/<dir>/files/`.
+macro_rules! embedded_files {
+    ($dir:literal [$($name:literal),+ $(,)?]) => {
+        &[$(($name, include_bytes!(concat!("../data/", $dir, "/files/", $name)) as &[u8]),)+]
+    };
+}
+
 /// The deterministic demo space. Variety in the bulk issues comes from small modular
 /// formulas over the issue number, so the same ids always carry the same data.
 ///
@@ -75,10 +89,20 @@ macro_rules! space_data {
 /// | comments | DEMO-1: 1–3, DEMO-2: 4, DEMO-5: 5–6, DEMO-10: 7, WEB-1: 8–9 |
 /// | stars | received by 1 (3), 2 (5), 3 (1), 5 (2) |
 /// | activities | one per issue created, issue updated after creation, and comment (generated) |
+/// | stars | on DEMO-4 (1), comments 2, 6 (1); DEMO-1 (4), wiki 1 (5), comments 1, 5 (6, 7), DEMO-5 (8); wiki 3 (9); comment 8 (10), WEB-3 (11) |
+/// | wikis | DEMO 1 Home (v1–2), 2 Meeting notes, 3 Release process (v1–3); WEB 4 Home, 5 Style guide |
+/// | wiki tags | 1 guide (wikis 1, 3), 2 meeting (2), 3 release (3), 4 website (4) |
+/// | wiki attachments | 1 logo.png (wiki 1, PNG), 2 議事録 2026-03.txt (2, UTF-8 text), 3 release-checklist.pdf (3, PDF) |
+/// | documents | DEMO: Product handbook › {Getting started › Installation, Architecture}; Release notes › v1.0; Old draft (trash). WEB: Website launch plan |
+/// | document attachments | 4 install-screen.png (Installation, PNG), 5 architecture.zip (Architecture, zip) |
+/// | notifications | of 1: 1–10, ids in time order; 1–6 alreadyRead, 7–10 not; resourceAlreadyRead 1–5 and 7 |
+/// | watchings | of 1: 1 DEMO-1 (read), 2 DEMO-5, 3 DEMO-13, 4 WEB-1 (read); of 2: 5 DEMO-2 |
 pub const DEMO: SpaceData = space_data!("demo" {
     space, users, projects, statuses, issue_types, priorities, resolutions, categories,
     versions, custom_fields, comments, stars,
+    wikis, documents, notifications, watchings,
 }
+    files: embedded_files!("demo" ["logo.png", "minutes.txt", "checklist.pdf", "architecture.zip"]),
     issues: issues::seed::demo,
     myself_id: 1,
     first_write: "2026-11-27T08:00:00Z",
@@ -119,6 +143,40 @@ mod tests {
         assert_eq!(state.stars.len(), 11);
         let created = state.activities.iter().filter(|a| a.type_id == 1).count();
         assert_eq!(created, 50);
+        assert_eq!(ids(&state.wikis), [1, 2, 3, 4, 5]);
+        let versions: Vec<_> = state.wikis.iter().map(|w| w.history.len()).collect();
+        assert_eq!(versions, [2, 1, 3, 1, 1]);
+        let wiki_files: Vec<_> = state.wikis.iter().flat_map(|w| &w.attachments).collect();
+        assert_eq!(
+            wiki_files.iter().map(|a| a.id).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+        let titles: Vec<_> = state.documents.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles.len(), 8);
+        let trashed: Vec<_> = state.documents.iter().filter(|d| d.in_trash).collect();
+        assert_eq!(trashed.len(), 1);
+        assert_eq!(trashed[0].title, "Old draft");
+        let doc_files: Vec<_> = state
+            .documents
+            .iter()
+            .flat_map(|d| &d.attachments)
+            .collect();
+        assert_eq!(doc_files.iter().map(|a| a.id).collect::<Vec<_>>(), [4, 5]);
+        assert!(
+            wiki_files
+                .iter()
+                .chain(&doc_files)
+                .all(|a| !a.content.is_empty())
+        );
+        assert_eq!(ids(&state.notifications), (1..=10).collect::<Vec<_>>());
+        let unread = state.notifications.iter().filter(|n| !n.already_read);
+        assert_eq!(unread.map(|n| n.id).collect::<Vec<_>>(), [7, 8, 9, 10]);
+        let watched: Vec<_> = state
+            .watchings
+            .iter()
+            .map(|w| (w.user_id, w.issue_id))
+            .collect();
+        assert_eq!(watched, [(1, 1), (1, 5), (1, 13), (1, 41), (2, 2)]);
         // Keys continue after the seeded issues.
         let next: Vec<_> = state.projects.iter().map(|p| p.next_key_id).collect();
         assert_eq!(next, [41, 11, 1]);

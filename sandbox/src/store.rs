@@ -5,8 +5,10 @@ use crate::resources::activities::{self, Activity};
 use crate::resources::categories::Category;
 use crate::resources::comments::Comment;
 use crate::resources::custom_fields::CustomField;
+use crate::resources::documents::{self, Document};
 use crate::resources::issue_types::IssueType;
 use crate::resources::issues::Issue;
+use crate::resources::notifications::Notification;
 use crate::resources::priorities::Priority;
 use crate::resources::projects::Project;
 use crate::resources::resolutions::Resolution;
@@ -15,6 +17,8 @@ use crate::resources::stars::Star;
 use crate::resources::statuses::Status;
 use crate::resources::users::User;
 use crate::resources::versions::Version;
+use crate::resources::watchings::Watching;
+use crate::resources::wikis::{self, Wiki};
 use crate::seed::SpaceData;
 use crate::table::{Id, Table};
 use crate::time::Timestamp;
@@ -37,6 +41,11 @@ pub struct State {
     pub comments: Table<Comment>,
     pub activities: Table<Activity>,
     pub stars: Table<Star>,
+    pub wikis: Table<Wiki>,
+    pub documents: Table<Document>,
+    /// The key owner's notifications.
+    pub notifications: Table<Notification>,
+    pub watchings: Table<Watching>,
     /// The sandbox clock: deterministic, advanced one minute per write.
     pub now: Timestamp,
 }
@@ -60,6 +69,10 @@ impl State {
             comments: data.comments.load(),
             activities: Table::default(),
             stars: data.stars.load(),
+            wikis: data.wikis.load(),
+            documents: data.documents.load(),
+            notifications: data.notifications.load(),
+            watchings: data.watchings.load(),
             now: Timestamp::parse(data.first_write)
                 .expect("first_write is a timestamp")
                 .plus_seconds(-60),
@@ -69,6 +82,8 @@ impl State {
             project.next_key_id = issues.map(|i| i.key_id).max().unwrap_or(0) + 1;
         }
         activities::seed(&mut state);
+        wikis::seed(&mut state, data.files);
+        documents::seed(&mut state, data.files);
         state
     }
 

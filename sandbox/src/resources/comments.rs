@@ -82,7 +82,7 @@ pub fn add<'a>(
 }
 
 /// Backlog's comment object: hand-built, since it nests users and notifications.
-fn render(state: &Store, comment: &Comment) -> Value {
+pub(crate) fn render(state: &Store, comment: &Comment) -> Value {
     let user = |id: Id| state.users.get(id);
     let notifications: Vec<Value> = comment
         .notified_user_ids

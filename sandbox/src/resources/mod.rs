@@ -11,16 +11,22 @@ pub mod activities;
 pub mod categories;
 pub mod comments;
 pub mod custom_fields;
+pub mod documents;
+pub mod file_info;
 pub mod issue_types;
 pub mod issues;
+pub mod notifications;
 pub mod priorities;
 pub mod projects;
+pub mod rate_limit;
 pub mod resolutions;
 pub mod space;
 pub mod stars;
 pub mod statuses;
 pub mod users;
 pub mod versions;
+pub mod watchings;
+pub mod wikis;
 
 use crate::routing::Routes;
 
@@ -41,4 +47,9 @@ pub(crate) fn routes() -> Routes {
         .merge(comments::routes())
         .merge(activities::routes())
         .merge(stars::routes())
+        .merge(wikis::routes())
+        .merge(documents::routes())
+        .merge(notifications::routes())
+        .merge(watchings::routes())
+        .merge(rate_limit::routes())
 }

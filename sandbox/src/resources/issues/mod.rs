@@ -20,7 +20,7 @@ use axum::routing::get;
 use serde_json::Value;
 
 use self::change_log::changes;
-use self::render::render;
+pub(crate) use self::render::render;
 use super::custom_fields::StoredValue;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
