@@ -83,10 +83,14 @@ pub struct Param {
     pub rust_type: Option<Spanned<syn::Type>>,
     pub required: bool,
     pub description: Spanned<String>,
-    /// `path`, `query` or `form`; derived when absent.
+    /// `path`, `query`, `form`, or `tool` (used by a fn's body, never sent); derived when absent.
     pub location: Option<Spanned<String>>,
-    /// The path variable this parameter is one of the sources of
-    /// (`issueId` and `issueKey` are both sources of `{issueIdOrKey}`).
+    /// The name it is sent under, when Backlog's differs from the argument's
+    /// (`projectIds` sent as `projectId[]`).
+    pub wire_name: Option<Spanned<String>>,
+    /// The path variable, or the query/form parameter, this parameter is one
+    /// of the sources of (`issueId` and `issueKey` are both sources of
+    /// `{issueIdOrKey}`; `projectIdOrKey` of `GET /wikis` is a query parameter).
     pub source_of: Option<Spanned<String>>,
     /// A named string format (`issue_key`, `project_key`).
     pub format: Option<Spanned<String>>,

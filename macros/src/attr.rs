@@ -13,7 +13,7 @@ use crate::errors::Errors;
 
 const TOOL_KEYS: &str = "name, toolset, title, method, path, param(...), param_set, read_only_hint, \
                          destructive_hint, idempotent_hint or open_world_hint";
-const PARAM_KEYS: &str = "name, type, rust_type, required, description, location, source_of, \
+const PARAM_KEYS: &str = "name, type, rust_type, required, description, location, wire_name, source_of, \
                           format, min, max, max_length, max_items, values, default or clear_when_empty";
 
 /// Mistakes found while parsing, reported once the tool's (and the parameter's)
@@ -129,6 +129,7 @@ fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Pa
         required: false,
         description: Spanned::new(String::new(), Site::span(meta.path.span())),
         location: None,
+        wire_name: None,
         source_of: None,
         format: None,
         min: None,
@@ -166,6 +167,7 @@ fn param(meta: &ParseNestedMeta, tool_problems: &mut Problems) -> syn::Result<Pa
             "clear_when_empty" => param.clear_when_empty = flag(&meta, &key, problems)?,
             "description" => set(&mut param.description, string(&meta, &key, problems)?),
             "location" => param.location = string(&meta, &key, problems)?,
+            "wire_name" => param.wire_name = string(&meta, &key, problems)?,
             "source_of" => param.source_of = string(&meta, &key, problems)?,
             "format" => param.format = string(&meta, &key, problems)?,
             "min" => param.min = integer(&meta, &key, problems)?,

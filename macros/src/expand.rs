@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ast::{Literal, Origin, Toolset};
-use crate::model::{Location, Param, ParamType, Scalar, Segment, Tool};
+use crate::model::{Format, Location, Param, ParamType, Scalar, Segment, Tool};
 
 fn private() -> TokenStream {
     quote!(::backlog_mcp::__private)
@@ -42,46 +42,32 @@ pub fn tool(tool: &Tool) -> TokenStream {
             Segment::Literal(text) => request.push(quote!(request.segment(#text);)),
             Segment::Direct { param } => {
                 let param = &tool.params[*param];
-                let (field, wire_name) = (&param.field, &param.wire_name);
-                request.push(quote!(request.path_param(#wire_name, &self.#field)?;));
+                let (field, name) = (&param.field, &param.name);
+                if param.format == Some(Format::FilePath) {
+                    request.push(quote!(request.path_segments(#name, &self.#field)?;));
+                } else {
+                    request.push(quote!(request.path_param(#name, &self.#field)?;));
+                }
             }
             Segment::Sources { variable, sources } => {
-                let params: Vec<&Param> = sources.iter().map(|&i| &tool.params[i]).collect();
-                let missing = missing_sources(&params);
-                let tries = params.iter().map(|param| {
-                    let field = &param.field;
-                    let given = given(param, quote!(value));
-                    quote! {
-                        if chosen.is_none()
-                            && let ::core::option::Option::Some(value) = &self.#field
-                            && #given
-                        {
-                            chosen = ::core::option::Option::Some(#private::Wire::wire(value));
-                        }
-                    }
-                });
+                let (choose, check) = first_given(tool, sources);
                 request.push(quote! {
-                    let mut chosen: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-                    #(#tries)*
-                    match chosen {
-                        ::core::option::Option::Some(value) => request.path_param(#variable, value)?,
-                        ::core::option::Option::None => {
-                            return ::core::result::Result::Err(#private::ToolError::InvalidArguments(#missing.to_owned()));
-                        }
-                    }
+                    let value = { #choose };
+                    request.path_param(#variable, value)?;
                 });
-                let presence = params.iter().map(|param| {
-                    let field = &param.field;
-                    let given = given(param, quote!(value));
-                    quote!(self.#field.as_ref().is_some_and(|value| #given))
-                });
-                checks.push(quote! {
-                    if !(#(#presence)||*) {
-                        return ::core::result::Result::Err(#private::ToolError::InvalidArguments(#missing.to_owned()));
-                    }
-                });
+                checks.push(check);
             }
         }
+    }
+    for derived in &tool.derived {
+        let (choose, check) = first_given(tool, &derived.sources);
+        let location = location_tokens(derived.location);
+        let name = &derived.name;
+        request.push(quote! {
+            let value = { #choose };
+            request.param(#location, #name, value);
+        });
+        checks.push(check);
     }
     request.extend(tool.params.iter().filter_map(send));
 
@@ -201,6 +187,51 @@ pub fn toolsets(toolsets: &[Toolset]) -> TokenStream {
     }
 }
 
+/// The value of the first given of `sources` (an expression that returns an
+/// error when none is), and the check that one is given.
+fn first_given(tool: &Tool, sources: &[usize]) -> (TokenStream, TokenStream) {
+    let private = private();
+    let params: Vec<&Param> = sources.iter().map(|&i| &tool.params[i]).collect();
+    let missing = missing_sources(&params);
+    let tries = params.iter().map(|param| {
+        let field = &param.field;
+        let given = given(param, quote!(value));
+        quote! {
+            if let ::core::option::Option::Some(value) = &self.#field
+                && #given
+            {
+                break 'chosen #private::Wire::wire(value);
+            }
+        }
+    });
+    let error = quote!(#private::ToolError::InvalidArguments(#missing.to_owned()));
+    let choose = quote! {
+        'chosen: {
+            #(#tries)*
+            return ::core::result::Result::Err(#error);
+        }
+    };
+    let presence = params.iter().map(|param| {
+        let field = &param.field;
+        let given = given(param, quote!(value));
+        quote!(self.#field.as_ref().is_some_and(|value| #given))
+    });
+    let check = quote! {
+        if !(#(#presence)||*) {
+            return ::core::result::Result::Err(#error);
+        }
+    };
+    (choose, check)
+}
+
+fn location_tokens(location: Location) -> TokenStream {
+    let private = private();
+    match location {
+        Location::Form => quote!(#private::Location::Form),
+        _ => quote!(#private::Location::Query),
+    }
+}
+
 /// Whether a path source was given: a positive id or a non-empty key.
 fn given(param: &Param, value: TokenStream) -> TokenStream {
     match param.wire() {
@@ -238,9 +269,12 @@ fn rust_type(param: &Param) -> TokenStream {
 
 fn struct_field(param: &Param) -> TokenStream {
     let private = private();
-    let (field, wire_name, description) = (&param.field, &param.wire_name, &param.description);
+    let (field, wire_name, description) = (&param.field, &param.name, &param.description);
     let rust = rust_type(param);
-    let mut schemars = vec![quote!(description = #description)];
+    let mut schemars = Vec::new();
+    if !description.trim().is_empty() {
+        schemars.push(quote!(description = #description));
+    }
     if let Some(format) = param.format {
         let constant = format.constant();
         schemars.push(quote!(extend("pattern" = #private::check::#constant.pattern)));
@@ -248,12 +282,6 @@ fn struct_field(param: &Param) -> TokenStream {
     if let Some((scalar, array)) = param.wire() {
         if scalar == Scalar::Date && !array {
             schemars.push(quote!(extend("format" = "date")));
-        }
-        if let Some(format) = param.format
-            && !array
-        {
-            let constant = format.constant();
-            schemars.push(quote!(extend("maxLength" = #private::check::#constant.max_length)));
         }
     }
     // Only the declaration's own bounds are published; defaults are only enforced.
@@ -276,17 +304,19 @@ fn struct_field(param: &Param) -> TokenStream {
         schemars.push(quote!(extend("default" = #json)));
     }
     if param.required {
+        let schemars = (!schemars.is_empty()).then(|| quote!(#[schemars(#(#schemars),*)]));
         quote! {
             #[serde(rename = #wire_name)]
-            #[schemars(#(#schemars),*)]
+            #schemars
             pub #field: #rust,
         }
     } else {
         // `with` keeps the schema of T, not of a nullable Option<T>.
         let with = rust.to_string();
+        schemars.insert(0, quote!(with = #with));
         quote! {
             #[serde(rename = #wire_name, default)]
-            #[schemars(with = #with, #(#schemars),*)]
+            #[schemars(#(#schemars),*)]
             pub #field: ::core::option::Option<#rust>,
         }
     }
@@ -306,7 +336,7 @@ fn enum_type(param: &Param) -> Option<TokenStream> {
         }
         variants.push(format_ident!("{}", name));
     }
-    let doc = format!("The values of `{}`.", param.wire_name);
+    let doc = format!("The values of `{}`.", param.name);
     Some(quote! {
         #[doc = #doc]
         #[derive(::backlog_mcp::__private::serde::Deserialize, ::backlog_mcp::__private::schemars::JsonSchema, ::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::cmp::Eq)]
@@ -337,7 +367,7 @@ fn enum_type(param: &Param) -> Option<TokenStream> {
 /// counts, or the encoder's own check.
 fn value_checks(param: &Param) -> TokenStream {
     let private = private();
-    let (field, wire_name) = (&param.field, &param.wire_name);
+    let (field, wire_name) = (&param.field, &param.name);
     let (scalar, array) = match &param.ty {
         ParamType::Encoded(_) => {
             let body = quote!(#private::Encode::check(value, #wire_name)?;);
@@ -393,9 +423,8 @@ fn value_checks(param: &Param) -> TokenStream {
 fn send(param: &Param) -> Option<TokenStream> {
     let private = private();
     let location = match param.location {
-        Location::Query => quote!(#private::Location::Query),
-        Location::Form => quote!(#private::Location::Form),
-        Location::Path | Location::Source => return None,
+        Location::Query | Location::Form => location_tokens(param.location),
+        Location::Path | Location::Source | Location::Tool => return None,
     };
     let (field, wire_name) = (&param.field, &param.wire_name);
     let put = |value: TokenStream| match param.ty {
@@ -443,7 +472,7 @@ fn option_tokens(value: Option<i64>) -> TokenStream {
 }
 
 fn missing_sources(params: &[&Param]) -> String {
-    let names: Vec<&str> = params.iter().map(|p| p.wire_name.as_str()).collect();
+    let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
     format!("{} is required", names.join(" or "))
 }
 

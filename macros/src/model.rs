@@ -17,6 +17,8 @@ pub struct Tool {
     /// The path template below `/api/v2`, as declared.
     pub path: String,
     pub segments: Vec<Segment>,
+    /// Query or form parameters filled by the first given of several sources.
+    pub derived: Vec<Derived>,
     pub params: Vec<Param>,
     pub annotations: Annotations,
 }
@@ -88,12 +90,19 @@ pub struct Annotations {
 pub enum Format {
     IssueKey,
     ProjectKey,
+    RepoName,
+    DocumentId,
+    /// A path below a directory: in the URL path it is several segments.
+    FilePath,
 }
 
 impl Format {
-    pub const ALL: [(&'static str, Format); 2] = [
+    pub const ALL: [(&'static str, Format); 5] = [
         ("issue_key", Format::IssueKey),
         ("project_key", Format::ProjectKey),
+        ("repo_name", Format::RepoName),
+        ("document_id", Format::DocumentId),
+        ("file_path", Format::FilePath),
     ];
 
     pub fn parse(text: &str) -> Option<Format> {
@@ -108,6 +117,9 @@ impl Format {
         let name = match self {
             Format::IssueKey => "ISSUE_KEY",
             Format::ProjectKey => "PROJECT_KEY",
+            Format::RepoName => "REPO_NAME",
+            Format::DocumentId => "DOCUMENT_ID",
+            Format::FilePath => "FILE_PATH",
         };
         Ident::new(name, Span::call_site())
     }
@@ -160,6 +172,8 @@ pub enum Location {
     Source,
     Query,
     Form,
+    /// Used by a fn's body, never sent.
+    Tool,
 }
 
 /// A length or item bound; the declaration's own bounds are published in the
@@ -171,6 +185,9 @@ pub struct Bound {
 }
 
 pub struct Param {
+    /// The argument's name in the schema.
+    pub name: String,
+    /// The name Backlog receives it under (usually the same).
     pub wire_name: String,
     pub field: Ident,
     pub description: String,
@@ -211,4 +228,12 @@ pub enum Segment {
         variable: String,
         sources: Vec<usize>,
     },
+}
+
+/// A query or form parameter filled by the first given of several optional
+/// parameters (`projectIdOrKey` of `GET /wikis` from projectId or projectKey).
+pub struct Derived {
+    pub name: String,
+    pub location: Location,
+    pub sources: Vec<usize>,
 }

@@ -13,7 +13,7 @@ use crate::ast::{
     TYPE_NAMES, Tool,
 };
 use crate::errors::Errors;
-use crate::model::{self, Bound, Format, Location, Method, ParamType, Scalar, Segment};
+use crate::model::{self, Bound, Derived, Format, Location, Method, ParamType, Scalar, Segment};
 
 /// What the declarations are checked against.
 pub struct Context {
@@ -132,6 +132,7 @@ struct Resolved {
     method: Method,
     params: Vec<model::Param>,
     segments: Vec<Segment>,
+    derived: Vec<Derived>,
     annotations: model::Annotations,
 }
 
@@ -148,6 +149,7 @@ impl Resolved {
             method: self.method,
             path: tool.path.value,
             segments: self.segments,
+            derived: self.derived,
             params: self.params,
             annotations: self.annotations,
         }
@@ -334,13 +336,48 @@ fn check_tool(tool: &Tool, context: &Context, report: &mut Reporter) -> Resolved
         }
     }
 
-    let derived = method.annotations();
+    // Sources of a name that is no path variable fill a query or form parameter.
+    let mut derived: Vec<Derived> = Vec::new();
+    for (index, param) in tool.params.iter().enumerate() {
+        let Some(target) = &param.source_of else {
+            continue;
+        };
+        if path_variables.contains(&target.value.as_str()) {
+            continue;
+        }
+        match derived.iter_mut().find(|d| d.name == target.value) {
+            Some(existing) => existing.sources.push(index),
+            None => {
+                if tool.params.iter().any(|p| p.name.value == target.value) {
+                    report.at(
+                        target.site,
+                        format!(
+                            "source_of {:?} names a parameter declared here too; \
+                             keep the parameter or its sources",
+                            target.value
+                        ),
+                    );
+                }
+                derived.push(Derived {
+                    name: target.value.clone(),
+                    location: if method == Method::Get {
+                        Location::Query
+                    } else {
+                        Location::Form
+                    },
+                    sources: vec![index],
+                });
+            }
+        }
+    }
+
+    let implied = method.annotations();
     let overrides = &tool.annotations;
     let annotations = model::Annotations {
-        read_only: overrides.read_only.unwrap_or(derived.read_only),
-        destructive: overrides.destructive.unwrap_or(derived.destructive),
-        idempotent: overrides.idempotent.unwrap_or(derived.idempotent),
-        open_world: overrides.open_world.unwrap_or(derived.open_world),
+        read_only: overrides.read_only.unwrap_or(implied.read_only),
+        destructive: overrides.destructive.unwrap_or(implied.destructive),
+        idempotent: overrides.idempotent.unwrap_or(implied.idempotent),
+        open_world: overrides.open_world.unwrap_or(implied.open_world),
     };
     if annotations.read_only && annotations.destructive {
         report.at(
@@ -352,6 +389,7 @@ fn check_tool(tool: &Tool, context: &Context, report: &mut Reporter) -> Resolved
         method,
         params,
         segments,
+        derived,
         annotations,
     }
 }
@@ -402,12 +440,8 @@ fn check_param(
                 .to_owned(),
         );
     }
-    if param.description.value.trim().is_empty() {
-        at(
-            param.site,
-            "missing `description`: add description = \"...\" (the model reads it)".to_owned(),
-        );
-    }
+    // A parameter's description is optional: `summary` needs none, and every
+    // byte of a schema sits in the assistant's context. Say what the name does not.
 
     let ty = if let Some(rust_type) = &param.rust_type {
         if !param.ty.value.is_empty() {
@@ -588,19 +622,12 @@ fn check_param(
     let location = match param.location.as_ref().map(|l| l.value.as_str()) {
         _ if param.source_of.is_some() => {
             let source_of = param.source_of.as_ref().expect("matched above");
-            let target = source_of.value.as_str();
-            if !path_variables.contains(&target) {
+            if source_of.value.is_empty() || source_of.value.contains(['/', '{', '}']) {
                 at(
                     source_of.site,
-                    format!(
-                        "source_of {target:?} is not a variable of the path; \
-                         its path variables are: {}",
-                        if path_variables.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            path_variables.join(", ")
-                        }
-                    ),
+                    "source_of names a path variable, or a query/form parameter (e.g. \
+                     \"projectIdOrKey\")"
+                        .to_owned(),
                 );
             }
             if param.required {
@@ -633,6 +660,23 @@ fn check_param(
             }
             Location::Source
         }
+        Some("tool") => {
+            if !is_fn {
+                at(
+                    location_site,
+                    "location tool is for a #[backlog_tool] fn, whose body uses the value; \
+                     a tools.toml tool sends every parameter"
+                        .to_owned(),
+                );
+            }
+            if is_path_variable {
+                at(
+                    location_site,
+                    "fills a path variable, so it cannot be location tool".to_owned(),
+                );
+            }
+            Location::Tool
+        }
         Some("path") | None if is_path_variable => {
             if !param.required {
                 at(
@@ -647,17 +691,11 @@ fn check_param(
                     ),
                 );
             }
-            match &ty {
-                Some(ParamType::Wire { array: true, .. }) => at(
+            if let Some(ParamType::Wire { array: true, .. }) = &ty {
+                at(
                     param.ty.site,
                     "a path parameter cannot be an array".to_owned(),
-                ),
-                Some(ParamType::Encoded(_)) => at(
-                    param.site,
-                    "a path parameter has a `type` with a `format` or `min`, not a rust_type"
-                        .to_owned(),
-                ),
-                _ => {}
+                );
             }
             Location::Path
         }
@@ -683,16 +721,41 @@ fn check_param(
         Some(other) => {
             at(
                 location_site,
-                format!("unknown location {other:?}; expected path, query or form"),
+                format!("unknown location {other:?}; expected path, query, form or tool"),
             );
             Location::Query
         }
         None if method == Method::Get => Location::Query,
         None => Location::Form,
     };
+    if let Some(wire_name) = &param.wire_name {
+        let sent = matches!(location, Location::Query | Location::Form);
+        let well_formed = wire_name
+            .value
+            .starts_with(|c: char| c.is_ascii_alphabetic())
+            && wire_name
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !sent {
+            at(
+                wire_name.site,
+                "wire_name is for a parameter sent in the query or the form body".to_owned(),
+            );
+        } else if !well_formed {
+            at(
+                wire_name.site,
+                "wire_name is Backlog's camelCase name (letters, digits, underscores)".to_owned(),
+            );
+        }
+    }
     // A string in the URL path is checked against a format before any call,
     // so that no value can reach Backlog as another path.
-    let in_path = matches!(location, Location::Path | Location::Source);
+    let source_in_path = param
+        .source_of
+        .as_ref()
+        .is_some_and(|s| path_variables.contains(&s.value.as_str()));
+    let in_path = location == Location::Path || (location == Location::Source && source_in_path);
     if in_path && wire.is_some_and(|(s, _)| s == Scalar::String) && param.format.is_none() {
         at(
             param.name.site,
@@ -742,7 +805,11 @@ fn check_param(
     let enum_ident = (wire.is_some_and(|(s, _)| s == Scalar::Enum))
         .then(|| format_ident!("{}", pascal_case(name)));
     model::Param {
-        wire_name: name.clone(),
+        name: name.clone(),
+        wire_name: param
+            .wire_name
+            .as_ref()
+            .map_or_else(|| name.clone(), |w| w.value.clone()),
         field: field_ident(name),
         description: param.description.value.clone(),
         // A parameter whose type was reported stays out of the model (the tool fails).

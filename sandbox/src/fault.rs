@@ -177,8 +177,14 @@ impl RateWindow {
             self.used = 0;
         }
         self.used = self.used.saturating_add(1);
+        let (remaining, reset) = self.current();
+        rate_limit_headers(remaining, reset)
+    }
+
+    /// `(remaining, reset)` as the last counted request left them: what its headers say.
+    pub fn current(&self) -> (u64, u64) {
         let remaining = RATE_LIMIT_PER_MINUTE.saturating_sub(self.used);
-        rate_limit_headers(remaining, (minute + 1) * 60)
+        (remaining, (self.minute + 1) * 60)
     }
 }
 

@@ -73,6 +73,8 @@ pub(crate) async fn admit(
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(fault) => return fault::respond(fault).await,
     }
+    // Counted before the answer, so `/rateLimit` reports the window its own headers carry.
+    let rate_limit = app.rate().count();
     let mut response = if authenticated {
         parts.extensions.insert(Params::new(params));
         parts.extensions.insert(FormParts(form_parts));
@@ -80,7 +82,6 @@ pub(crate) async fn admit(
     } else {
         ApiError::unauthorized().into_response()
     };
-    let rate_limit = app.rate().count();
     response.headers_mut().extend(rate_limit);
     response
 }

@@ -19,6 +19,7 @@
 //! ```
 
 mod auth;
+mod download;
 mod error;
 mod fault;
 mod intake;

@@ -23,6 +23,15 @@ pub fn ascending_param(params: &Params) -> ApiResult<bool> {
     }
 }
 
+/// Sorts `items` by `key` (which should end in an id, so no two are equal), ascending or
+/// descending.
+pub fn sort_by<T, K: Ord>(items: &mut [T], ascending: bool, key: impl FnMut(&T) -> K) {
+    items.sort_by_key(key);
+    if !ascending {
+        items.reverse();
+    }
+}
+
 /// `minId` / `maxId` / `count` / `order` paging over id-ordered items.
 pub struct Cursor {
     min_id: Option<Id>,

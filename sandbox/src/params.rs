@@ -118,6 +118,11 @@ impl Params {
             .map(Some)
     }
 
+    /// `keyword`, to match texts with.
+    pub fn keyword(&self) -> Keyword {
+        Keyword(self.get("keyword").unwrap_or("").trim().to_lowercase())
+    }
+
     /// Every `customField_{id}…` parameter, grouped by field id.
     pub fn custom_fields(&self) -> BTreeMap<u64, CustomFieldParam> {
         let mut fields: BTreeMap<u64, CustomFieldParam> = BTreeMap::new();
@@ -140,6 +145,16 @@ impl Params {
             param.indexed.sort_by_key(|(index, _)| *index);
         }
         fields
+    }
+}
+
+/// A search `keyword`: a case-insensitive substring; a blank one matches everything.
+pub struct Keyword(String);
+
+impl Keyword {
+    /// Whether any of `texts` contains the keyword.
+    pub fn matches(&self, texts: &[&str]) -> bool {
+        self.0.is_empty() || texts.iter().any(|t| t.to_lowercase().contains(&self.0))
     }
 }
 

@@ -4,8 +4,8 @@
 use std::convert::Infallible;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Request, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use axum::{Json, Router, middleware};
@@ -59,7 +59,7 @@ pub(crate) fn router(app: AppState) -> Router {
 }
 
 async fn undefined_resource(State(app): State<AppState>, request: Request) -> Response {
-    let error = ApiError::not_found(format!("Undefined resource. {}", request.uri().path()));
+    let error = undefined(request.uri());
     intake::admit(&app, None, request, async |_| error.into_response()).await
 }
 
@@ -100,10 +100,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Segment {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         match Path::<String>::from_request_parts(parts, state).await {
             Ok(Path(segment)) => Ok(Segment(segment)),
-            Err(_) => Err(ApiError::not_found(format!(
-                "Undefined resource. {}",
-                parts.uri.path()
-            ))),
+            Err(_) => Err(undefined(&parts.uri)),
         }
     }
 }
@@ -119,12 +116,15 @@ impl<S: Send + Sync, const N: usize> FromRequestParts<S> for Segments<N> {
         let segments = Path::<Vec<String>>::from_request_parts(parts, state).await;
         match segments.map(|Path(all)| <[String; N]>::try_from(all)) {
             Ok(Ok(segments)) => Ok(Segments(segments)),
-            _ => Err(ApiError::not_found(format!(
-                "Undefined resource. {}",
-                parts.uri.path()
-            ))),
+            _ => Err(undefined(&parts.uri)),
         }
     }
+}
+
+/// Backlog's answer to a path that names no resource, and to a segment that does not
+/// decode.
+fn undefined(uri: &Uri) -> ApiError {
+    ApiError::not_found(format!("Undefined resource. {}", uri.path()))
 }
 
 /// The parameters the intake decoded for this request.

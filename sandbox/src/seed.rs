@@ -43,6 +43,10 @@ pub struct SpaceData {
     pub repositories: DataFile,
     pub pull_requests: DataFile,
     pub pull_request_comments: DataFile,
+    pub wikis: DataFile,
+    pub documents: DataFile,
+    pub notifications: DataFile,
+    pub watchings: DataFile,
     /// The bytes of the seeded attachments and shared files, `data/<space>/files/*`.
     pub files: &'static [EmbeddedFile],
     /// The bulk issues, generated in id order.
@@ -109,22 +113,29 @@ macro_rules! space_data {
 /// | custom fields | DEMO 1 text, 2 numeric, 3 date, 4 single list (items 1–3), 5 multiple list (4–7), 6 checkbox (8–10), 7 radio (11–13); WEB 8 text, 9 textarea |
 /// | issues | DEMO-1…40 = ids 1–40 (11–13 are subtasks of 10); WEB-1…10 = ids 41–50 (generated) |
 /// | comments | DEMO-1: 1–3, DEMO-2: 4, DEMO-5: 5–6, DEMO-10: 7, WEB-1: 8–9 |
-/// | stars | received by 1 (3), 2 (5), 3 (1), 5 (2) |
-/// | attachments | 1 login-screen.png (DEMO-1, PNG), 2 議事録.txt (DEMO-2, UTF-8 text), 3 crash-report.pdf (DEMO-5), 4 benchmark.csv (pull request 1); bytes from `files/` |
+/// | stars | received by 1: DEMO-4 (1), comments 2, 6 (2, 3); by 2: DEMO-1 (4), wiki 1 (5), comments 1, 5 (6, 7), DEMO-5 (8); by 3: wiki 3 (9); by 5: comment 8 (10), WEB-3 (11) |
+/// | attachments | one id space: wikis 1 logo.png (wiki 1, PNG), 2 議事録 2026-03.txt (wiki 2, UTF-8 text), 3 release-checklist.pdf (wiki 3, PDF); documents 4 install-screen.png (Installation, PNG), 5 architecture.zip (Architecture, zip); issues 6 login-screen.png (DEMO-1, PNG), 7 議事録.txt (DEMO-2, UTF-8 text), 8 crash-report.pdf (DEMO-5, PDF); pull request 9 benchmark.csv (app #1, CSV); bytes from `files/`, uploads from 10 |
 /// | related issues | links 1 DEMO-1–DEMO-2, 2 DEMO-1–DEMO-5, 3 DEMO-40–DEMO-3, 4 WEB-1–WEB-2 |
-/// | shared files | DEMO 1 `/docs`, 2 `/README.md` (linked to DEMO-1), 3 `/logo.png`, 4 `/docs/specs`, 5 `/docs/manual.pdf`, 6 `/docs/specs/api-v2.txt` and 7 `/docs/specs/要件定義.txt` (both DEMO-3); WEB 8 `/assets` |
+/// | shared files | DEMO 1 `/docs`, 2 `/README.md` (linked to DEMO-1), 3 `/logo.png`, 4 `/docs/specs`, 5 `/docs/manual.pdf` (linked to wiki 3), 6 `/docs/specs/api-v2.txt` and 7 `/docs/specs/要件定義.txt` (both DEMO-3); WEB 8 `/assets` |
 /// | repositories | DEMO 1 app (branches main, develop, feature/login-fix, feature/csv-export, fix/search-timeout), 2 docs (main, draft/api-guide) |
 /// | pull requests | app #1–#4 = ids 1–4: #1 Merged (DEMO-1), #2 Open (DEMO-3), #3 Closed, #4 Open; docs #1 = id 5, Open |
 /// | pull request comments | app #1: 1–2, app #2: 3–4, docs #1: 5 |
+/// | wikis | DEMO 1 Home (v1–2), 2 Meeting notes, 3 Release process (v1–3); WEB 4 Home, 5 Style guide |
+/// | wiki tags | 1 guide (wikis 1, 3), 2 meeting (2), 3 release (3), 4 website (4) |
+/// | documents | DEMO: Product handbook › {Getting started › Installation, Architecture}; Release notes › v1.0; Old draft (trash). WEB: Website launch plan |
+/// | notifications | of 1: 1–10, ids in time order; 1–6 alreadyRead, 7–10 not; resourceAlreadyRead 1–5 and 7 |
+/// | watchings | of 1: 1 DEMO-1 (read), 2 DEMO-5, 3 DEMO-13, 4 WEB-1 (read); of 2: 5 DEMO-2 |
 /// | activities | one per issue created, issue updated after creation, and comment; one per pull request added, no longer open, and commented (generated) |
 pub const DEMO: SpaceData = space_data!("demo" {
     space, users, projects, statuses, issue_types, priorities, resolutions, categories,
     versions, custom_fields, comments, stars,
     attachments, related_issues, shared_files, repositories, pull_requests, pull_request_comments,
+    wikis, documents, notifications, watchings,
 }
     files: embedded_files!("demo" [
-        "screenshot.png", "minutes-ja.txt", "crash-report.pdf", "benchmark.csv", "readme.md",
-        "logo.png", "manual.pdf", "api-spec.txt", "requirements-ja.txt",
+        "api-spec.txt", "architecture.zip", "benchmark.csv", "checklist.pdf", "crash-report.pdf",
+        "logo-checker.png", "logo-cross.png", "manual.pdf", "minutes-2026-01.txt",
+        "minutes-2026-03.txt", "readme.md", "requirements-ja.txt", "screenshot.png",
     ]),
     issues: issues::seed::demo,
     myself_id: 1,
@@ -134,6 +145,7 @@ pub const DEMO: SpaceData = space_data!("demo" {
 #[cfg(test)]
 mod tests {
     use super::DEMO;
+    use crate::resources::attachments::Parent;
     use crate::store::State;
     use crate::table::{Id, Row, Table};
 
@@ -166,9 +178,30 @@ mod tests {
         assert_eq!(state.stars.len(), 11);
         let created = state.activities.iter().filter(|a| a.type_id == 1).count();
         assert_eq!(created, 50);
-        assert_eq!(ids(&state.attachments), [1, 2, 3, 4]);
+        assert_eq!(ids(&state.attachments), (1..=9).collect::<Vec<_>>());
+        let document = |title: &str| {
+            let document = state.documents.find(|d| d.title == title);
+            Parent::Document(document.expect("seeded document").id)
+        };
+        let parents: Vec<_> = state.attachments.iter().map(|a| a.parent).collect();
+        let expected = [
+            Parent::Wiki(1),
+            Parent::Wiki(2),
+            Parent::Wiki(3),
+            document("Installation"),
+            document("Architecture"),
+            Parent::Issue(1),
+            Parent::Issue(2),
+            Parent::Issue(5),
+            Parent::PullRequest(1),
+        ];
+        assert_eq!(parents, expected.map(Some));
+        assert!(state.attachments.iter().all(|a| !a.content.is_empty()));
         assert_eq!(ids(&state.related_issues), [1, 2, 3, 4]);
         assert_eq!(ids(&state.shared_files), (1..=8).collect::<Vec<_>>());
+        let wiki_links = state.shared_files.iter();
+        let wiki_links = wiki_links.flat_map(|f| f.wiki_ids.iter().map(|wiki| (f.id, *wiki)));
+        assert_eq!(wiki_links.collect::<Vec<_>>(), [(5, 3)]);
         assert_eq!(ids(&state.repositories), [1, 2]);
         assert_eq!(ids(&state.pull_requests), [1, 2, 3, 4, 5]);
         assert_eq!(ids(&state.pull_request_comments), [1, 2, 3, 4, 5]);
@@ -180,6 +213,23 @@ mod tests {
             .map(|r| r.next_pull_request_number)
             .collect();
         assert_eq!(next, [5, 2]);
+        assert_eq!(ids(&state.wikis), [1, 2, 3, 4, 5]);
+        let versions: Vec<_> = state.wikis.iter().map(|w| w.history.len()).collect();
+        assert_eq!(versions, [2, 1, 3, 1, 1]);
+        let titles: Vec<_> = state.documents.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles.len(), 8);
+        let trashed: Vec<_> = state.documents.iter().filter(|d| d.in_trash).collect();
+        assert_eq!(trashed.len(), 1);
+        assert_eq!(trashed[0].title, "Old draft");
+        assert_eq!(ids(&state.notifications), (1..=10).collect::<Vec<_>>());
+        let unread = state.notifications.iter().filter(|n| !n.already_read);
+        assert_eq!(unread.map(|n| n.id).collect::<Vec<_>>(), [7, 8, 9, 10]);
+        let watched: Vec<_> = state
+            .watchings
+            .iter()
+            .map(|w| (w.user_id, w.issue_id))
+            .collect();
+        assert_eq!(watched, [(1, 1), (1, 5), (1, 13), (1, 41), (2, 2)]);
         // Keys continue after the seeded issues.
         let next: Vec<_> = state.projects.iter().map(|p| p.next_key_id).collect();
         assert_eq!(next, [41, 11, 1]);

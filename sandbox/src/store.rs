@@ -6,9 +6,11 @@ use crate::resources::attachments::{self, Attachment};
 use crate::resources::categories::Category;
 use crate::resources::comments::Comment;
 use crate::resources::custom_fields::CustomField;
+use crate::resources::documents::{self, Document};
 use crate::resources::git::{self, PullRequest, PullRequestComment, Repository};
 use crate::resources::issue_types::IssueType;
 use crate::resources::issues::Issue;
+use crate::resources::notifications::Notification;
 use crate::resources::priorities::Priority;
 use crate::resources::projects::Project;
 use crate::resources::related_issues::RelatedIssue;
@@ -19,6 +21,8 @@ use crate::resources::stars::Star;
 use crate::resources::statuses::Status;
 use crate::resources::users::User;
 use crate::resources::versions::Version;
+use crate::resources::watchings::Watching;
+use crate::resources::wikis::{self, Wiki};
 use crate::seed::SpaceData;
 use crate::table::{Id, Table};
 use crate::time::Timestamp;
@@ -47,6 +51,11 @@ pub struct State {
     pub repositories: Table<Repository>,
     pub pull_requests: Table<PullRequest>,
     pub pull_request_comments: Table<PullRequestComment>,
+    pub wikis: Table<Wiki>,
+    pub documents: Table<Document>,
+    /// The key owner's notifications.
+    pub notifications: Table<Notification>,
+    pub watchings: Table<Watching>,
     /// The sandbox clock: deterministic, advanced one minute per write.
     pub now: Timestamp,
 }
@@ -76,6 +85,10 @@ impl State {
             repositories: data.repositories.load(),
             pull_requests: data.pull_requests.load(),
             pull_request_comments: data.pull_request_comments.load(),
+            wikis: data.wikis.load(),
+            documents: data.documents.load(),
+            notifications: data.notifications.load(),
+            watchings: data.watchings.load(),
             now: Timestamp::parse(data.first_write)
                 .expect("first_write is a timestamp")
                 .plus_seconds(-60),
@@ -86,6 +99,8 @@ impl State {
         }
         git::number_pull_requests(&mut state);
         activities::seed(&mut state);
+        wikis::seed(&mut state);
+        documents::seed(&mut state);
         state
     }
 

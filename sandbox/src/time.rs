@@ -67,6 +67,10 @@ impl Timestamp {
         Timestamp(self.0 + seconds)
     }
 
+    pub fn epoch_seconds(self) -> i64 {
+        self.0
+    }
+
     /// Parses Backlog's response format, exactly `yyyy-MM-ddTHH:mm:ssZ`.
     pub fn parse(text: &str) -> Option<Timestamp> {
         let (date, time) = text.split_once('T')?;

@@ -6,7 +6,7 @@ mod support;
 use support::{Api, BOUNDARY, ids, keys, multipart};
 
 const PNG: &[u8] = include_bytes!("../data/demo/files/screenshot.png");
-const TEXT_JA: &[u8] = include_bytes!("../data/demo/files/minutes-ja.txt");
+const TEXT_JA: &[u8] = include_bytes!("../data/demo/files/minutes-2026-01.txt");
 const PDF: &[u8] = include_bytes!("../data/demo/files/crash-report.pdf");
 
 /// Uploads `content` and returns the pending attachment's id.
@@ -22,10 +22,11 @@ async fn upload_answers_id_name_size_and_is_recorded_part_by_part() {
     let reply = api.upload("diagram.png", "image/png", PNG).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let body = reply.json();
-    // Ids continue after the seeded attachments 1–4.
+    // Ids continue after the seeded attachments 1–9 (wikis', documents', issues' and a
+    // pull request's: one id space).
     assert_eq!(
         body,
-        serde_json::json!({"id": 5, "name": "diagram.png", "size": PNG.len()})
+        serde_json::json!({"id": 10, "name": "diagram.png", "size": PNG.len()})
     );
 
     let recorded = api.handle.requests().pop().unwrap();
@@ -80,7 +81,7 @@ async fn seeded_attachments_show_on_their_issues_and_download_with_their_bytes()
     let api = Api::start().await;
     let issue = api.get("/issues/DEMO-1").await;
     let attachments = &issue["attachments"];
-    assert_eq!(ids(attachments), [1]);
+    assert_eq!(ids(attachments), [6]);
     let file_info = &attachments[0];
     assert_eq!(
         keys(file_info),
@@ -91,23 +92,23 @@ async fn seeded_attachments_show_on_their_issues_and_download_with_their_bytes()
     assert_eq!(file_info["createdUser"]["userId"], "alice");
     assert_eq!(file_info["created"], "2026-01-05T10:30:00Z");
     assert_eq!(api.get("/issues/DEMO-1/attachments").await, *attachments);
-    assert_eq!(ids(&api.get("/issues/2/attachments").await), [2]);
-    assert_eq!(ids(&api.get("/issues/DEMO-5/attachments").await), [3]);
+    assert_eq!(ids(&api.get("/issues/2/attachments").await), [7]);
+    assert_eq!(ids(&api.get("/issues/DEMO-5/attachments").await), [8]);
     assert_eq!(
         api.get("/issues/DEMO-3/attachments").await,
         serde_json::json!([])
     );
 
-    let png = api.get_reply("/issues/DEMO-1/attachments/1").await;
+    let png = api.get_reply("/issues/DEMO-1/attachments/6").await;
     assert_eq!(
         png.download(PNG, "image/png"),
         "attachment; filename=\"login-screen.png\"; filename*=UTF-8''login-screen.png"
     );
-    let pdf = api.get_reply("/issues/5/attachments/3").await;
+    let pdf = api.get_reply("/issues/5/attachments/8").await;
     pdf.download(PDF, "application/pdf");
 
     // A non-ASCII name: replaced in `filename`, percent-encoded UTF-8 in `filename*`.
-    let text = api.get_reply("/issues/DEMO-2/attachments/2").await;
+    let text = api.get_reply("/issues/DEMO-2/attachments/7").await;
     assert!(String::from_utf8_lossy(TEXT_JA).contains("議事録"));
     assert_eq!(
         text.download(TEXT_JA, "text/plain; charset=UTF-8"),
@@ -119,8 +120,10 @@ async fn seeded_attachments_show_on_their_issues_and_download_with_their_bytes()
 async fn unknown_attachments_and_issues_are_404() {
     let api = Api::start().await;
     for target in [
-        "/issues/DEMO-1/attachments/2", // another issue's
-        "/issues/DEMO-1/attachments/4", // a pull request's
+        "/issues/DEMO-1/attachments/7", // another issue's
+        "/issues/DEMO-1/attachments/9", // a pull request's
+        "/issues/DEMO-1/attachments/1", // a wiki page's
+        "/issues/DEMO-1/attachments/4", // a document's
         "/issues/DEMO-1/attachments/99",
         "/issues/DEMO-1/attachments/x",
     ] {
@@ -184,6 +187,19 @@ async fn add_issue_takes_pending_uploads_which_download_with_the_same_bytes() {
         let message = api.post("/issues", &form).await.error(400, 7);
         assert_eq!(message, "Invalid value for 'attachmentId[]'.");
     }
+}
+
+/// Every download, seeded or uploaded, is typed by the file's name, as Backlog serves it.
+#[tokio::test]
+async fn an_upload_downloads_typed_by_its_name_not_by_the_type_it_was_sent_with() {
+    let api = Api::start().await;
+    let notes = uploaded(&api, "notes.txt", "application/octet-stream", b"hello").await;
+    let form = format!("content=Notes&attachmentId%5B%5D={notes}");
+    api.post("/issues/DEMO-3/comments", &form).await;
+    let download = api
+        .get_reply(&format!("/issues/DEMO-3/attachments/{notes}"))
+        .await;
+    download.download(b"hello", "text/plain; charset=UTF-8");
 }
 
 #[tokio::test]
@@ -250,19 +266,19 @@ async fn update_issue_and_comments_attach_uploads_and_say_so_in_the_change_log()
 #[tokio::test]
 async fn deleting_an_attachment_answers_its_file_info_and_logs_the_change() {
     let api = Api::start().await;
-    let reply = api.delete("/issues/DEMO-1/attachments/1").await;
+    let reply = api.delete("/issues/DEMO-1/attachments/6").await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let deleted = reply.json();
     assert_eq!(
         (deleted["id"].as_u64(), deleted["name"].as_str()),
-        (Some(1), Some("login-screen.png"))
+        (Some(6), Some("login-screen.png"))
     );
     assert_eq!(deleted["size"], PNG.len());
     assert_eq!(
         api.get("/issues/DEMO-1").await["attachments"],
         serde_json::json!([])
     );
-    api.get_reply("/issues/DEMO-1/attachments/1")
+    api.get_reply("/issues/DEMO-1/attachments/6")
         .await
         .error(404, 6);
     let comments = api.get("/issues/DEMO-1/comments").await;
@@ -284,17 +300,17 @@ async fn deleting_an_attachment_answers_its_file_info_and_logs_the_change() {
 async fn deleting_an_issue_shows_its_attachments_once_more_then_drops_them() {
     let api = Api::start().await;
     let deleted = api.delete("/issues/DEMO-1").await.json();
-    assert_eq!(ids(&deleted["attachments"]), [1]);
+    assert_eq!(ids(&deleted["attachments"]), [6]);
     assert_eq!(ids(&deleted["sharedFiles"]), [2]);
     // The upload's id was the issue's, so it cannot be used again.
-    let form = "projectId=1&summary=S&issueTypeId=1&priorityId=3&attachmentId%5B%5D=1";
+    let form = "projectId=1&summary=S&issueTypeId=1&priorityId=3&attachmentId%5B%5D=6";
     api.post("/issues", form).await.error(400, 7);
     // Its pull request keeps its own attachment but no longer links the issue.
     let pr = api
         .get("/projects/DEMO/git/repositories/app/pullRequests/1")
         .await;
     assert!(pr["issue"].is_null());
-    assert_eq!(ids(&pr["attachments"]), [4]);
+    assert_eq!(ids(&pr["attachments"]), [9]);
     assert_eq!(
         ids(&api.get("/issues/DEMO-2/relatedIssues").await),
         Vec::<u64>::new()

@@ -265,7 +265,7 @@ async fn add_pull_request_validation() {
         ("&issueId=999", "issueId"),
         ("&assigneeId=5", "assigneeId"),
         ("&notifiedUserId%5B%5D=42", "notifiedUserId[]"),
-        ("&attachmentId%5B%5D=4", "attachmentId[]"),
+        ("&attachmentId%5B%5D=9", "attachmentId[]"),
     ];
     for (suffix, name) in cases {
         // A bad `base` or `branch` replaces the good one rather than follow it.
@@ -457,32 +457,32 @@ async fn pull_request_attachments_list_download_and_delete() {
     let api = Api::start().await;
     let attachments = format!("{APP}/pullRequests/1/attachments");
     let list = api.get(&attachments).await;
-    assert_eq!(ids(&list), [4]);
+    assert_eq!(ids(&list), [9]);
     assert_eq!(list[0]["size"], CSV.len());
-    let download = api.get_reply(&format!("{attachments}/4")).await;
+    let download = api.get_reply(&format!("{attachments}/9")).await;
     assert_eq!(
-        download.download(CSV, "text/csv"),
+        download.download(CSV, "text/csv; charset=UTF-8"),
         "attachment; filename=\"benchmark.csv\"; filename*=UTF-8''benchmark.csv"
     );
     // An issue's attachment is not the pull request's.
-    api.get_reply(&format!("{attachments}/1"))
+    api.get_reply(&format!("{attachments}/6"))
         .await
         .error(404, 6);
-    api.get_reply(&format!("{APP}/pullRequests/2/attachments/4"))
+    api.get_reply(&format!("{APP}/pullRequests/2/attachments/9"))
         .await
         .error(404, 6);
 
-    let deleted = api.delete(&format!("{attachments}/4")).await.json();
+    let deleted = api.delete(&format!("{attachments}/9")).await.json();
     assert_eq!(
         (deleted["id"].as_u64(), deleted["name"].as_str()),
-        (Some(4), Some("benchmark.csv"))
+        (Some(9), Some("benchmark.csv"))
     );
     assert_eq!(api.get(&attachments).await, json!([]));
     assert_eq!(
         api.get(&format!("{APP}/pullRequests/1")).await["attachments"],
         json!([])
     );
-    api.delete(&format!("{attachments}/4")).await.error(404, 6);
+    api.delete(&format!("{attachments}/9")).await.error(404, 6);
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use serde_json::json;
 use support::{Api, ids, keys, names};
 
 const README: &[u8] = include_bytes!("../data/demo/files/readme.md");
-const LOGO: &[u8] = include_bytes!("../data/demo/files/logo.png");
+const LOGO: &[u8] = include_bytes!("../data/demo/files/logo-checker.png");
 const REQUIREMENTS_JA: &[u8] = include_bytes!("../data/demo/files/requirements-ja.txt");
 
 #[tokio::test]

@@ -193,10 +193,10 @@ async fn encoded_slashes_stay_inside_the_segment() {
 #[tokio::test]
 async fn unknown_routes_and_methods_answer_with_backlog_errors() {
     let api = Api::start().await;
-    let reply = api.get_reply("/wikis/nothing-here").await;
+    let reply = api.get_reply("/undefined/nothing-here").await;
     assert_eq!(
         reply.error(404, 6),
-        "Undefined resource. /api/v2/wikis/nothing-here"
+        "Undefined resource. /api/v2/undefined/nothing-here"
     );
     let reply = api.request("GET", "/elsewhere", "").await;
     reply.error(404, 6);
@@ -295,7 +295,7 @@ async fn records_the_route_template_that_answered_or_none_for_a_fallback() {
     api.get_reply("/issues/..%2Fusers%2Fmyself")
         .await
         .error(404, 6);
-    api.get_reply("/wikis/nothing-here").await.error(404, 6);
+    api.get_reply("/undefined/nothing-here").await.error(404, 6);
     api.request("PUT", "/api/v2/issues/DEMO-1", "")
         .await
         .error(405, 7);

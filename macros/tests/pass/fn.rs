@@ -65,9 +65,13 @@ impl Encode for CustomFields {
     param_set = "notify",
     param(name = "summary", type = "string", required, description = "Issue summary"),
     param(name = "priorityId", type = "enum", values = ["2", "3", "4"], default = "3", description = "Priority"),
-    param(name = "customFields", rust_type = "CustomFields", description = "Custom field values")
+    param(name = "customFields", rust_type = "CustomFields", description = "Custom field values"),
+    param(name = "dryRun", type = "boolean", location = "tool", description = "Used by the body, never sent")
 )]
 async fn add_issue(context: &CallContext, args: add_issue::Args) -> Result<ToolOutput, ToolError> {
+    if args.dry_run == Some(true) {
+        return Ok(ToolOutput::Json { status: 200, body: b"{}".to_vec() });
+    }
     context.send(args.request()?).await
 }
 
@@ -118,7 +122,7 @@ fn main() {
         .collect();
     assert_eq!(
         properties,
-        ["projectId", "notifiedUserId", "summary", "priorityId", "customFields"]
+        ["projectId", "notifiedUserId", "summary", "priorityId", "customFields", "dryRun"]
     );
     // Default bounds are enforced but not published.
     assert!(schema["properties"]["summary"].get("maxLength").is_none());
@@ -133,6 +137,7 @@ fn main() {
             id: 5,
             value: "x".to_owned(),
         }])),
+        dry_run: Some(true),
     };
     args.check().unwrap();
     let request = args.request().unwrap();

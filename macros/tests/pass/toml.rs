@@ -71,8 +71,10 @@ fn main() {
         names,
         [
             "get_issue",
+            "get_shared_files",
             "get_space",
             "get_user_recent_updates",
+            "get_wiki_pages",
             "update_issue"
         ]
     );
@@ -137,6 +139,24 @@ fn main() {
     let long: update_issue::Args =
         args(json!({ "issueIdOrKey": "DEMO-1", "summary": "x".repeat(256) }));
     assert!(long.check().is_err());
+    // A source of a query parameter; a parameter sent under Backlog's name.
+    let pages: get_wiki_pages::Args = args(json!({ "projectKey": "DEMO", "tagIds": [3] }));
+    pages.check().unwrap();
+    let request = pages.request().unwrap();
+    assert_eq!(request.path, ["wikis"]);
+    assert_eq!(request.encoded_query(), "projectIdOrKey=DEMO&tagId%5B%5D=3");
+    let neither: get_wiki_pages::Args = args(json!({}));
+    assert!(neither.check().unwrap_err().to_string().contains("projectId or projectKey"));
+
+    // A folder path: several segments, each encoded; the root a trailing slash.
+    let files: get_shared_files::Args = args(json!({ "projectKey": "DEMO", "path": "docs/spec s" }));
+    files.check().unwrap();
+    assert_eq!(files.request().unwrap().encoded_path(), "/projects/DEMO/files/metadata/docs/spec%20s");
+    let root: get_shared_files::Args = args(json!({ "projectKey": "DEMO", "path": "" }));
+    assert_eq!(root.request().unwrap().encoded_path(), "/projects/DEMO/files/metadata/");
+    let escape: get_shared_files::Args = args(json!({ "projectKey": "DEMO", "path": "docs/../x" }));
+    assert!(escape.check().is_err());
+
     let many: update_issue::Args =
         args(json!({ "issueIdOrKey": "DEMO-1", "categoryId": vec![1; 101] }));
     assert!(many.check().is_err());

@@ -1,6 +1,6 @@
 //! `/space/activities` and `/users/{userId}/activities`: the log of what happened to
-//! issues and pull requests, which every write and comment on them adds to. The seeded
-//! log is generated from the seeded issues, pull requests and their comments.
+//! issues, wiki pages and pull requests, which every write and comment on them adds to.
+//! The seeded log is generated from the seeded issues, pull requests and their comments.
 
 use axum::Json;
 use axum::extract::State;
@@ -25,6 +25,8 @@ pub mod activity_type {
     pub const ISSUE_UPDATED: u32 = 2;
     pub const ISSUE_COMMENTED: u32 = 3;
     pub const ISSUE_DELETED: u32 = 4;
+    pub const WIKI_CREATED: u32 = 5;
+    pub const WIKI_UPDATED: u32 = 6;
     pub const PULL_REQUEST_ADDED: u32 = 18;
     pub const PULL_REQUEST_UPDATED: u32 = 19;
     pub const PULL_REQUEST_COMMENTED: u32 = 20;

@@ -1,21 +1,25 @@
-//! Attachments: `POST /space/attachment` uploads a file, which stays pending until an
-//! issue, an issue comment or a pull request names it in `attachmentId[]`; from then on it
-//! belongs to that issue or pull request, under the same id. An issue's attachments are
-//! served here (`/issues/{issueIdOrKey}/attachments…`), a pull request's by `git/`.
+//! Attachments, one id space for the whole space: the files of issues and pull requests,
+//! which `POST /space/attachment` uploads (pending until an issue, an issue comment or a
+//! pull request names it in `attachmentId[]`; from then on it belongs to that issue or pull
+//! request, under the same id), and the seeded files of wiki pages and documents. Each is
+//! listed as a FileInfo in its parent's `attachments` and downloaded by `crate::download`.
+//! An issue's attachments are served here (`/issues/{issueIdOrKey}/attachments…`), the
+//! others by their parent's module.
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::activities::{self, activity_type};
 use super::comments::{self, ChangeLog};
+use super::documents::DocumentId;
 use super::issues::{self, Issue};
 use crate::AppState;
+use crate::download::download;
 use crate::error::{ApiError, ApiResult, code};
 use crate::multipart::FormParts;
 use crate::params::Params;
@@ -33,13 +37,15 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 pub enum Parent {
     Issue(Id),
     PullRequest(Id),
+    Wiki(Id),
+    Document(DocumentId),
 }
 
 #[derive(Clone, Debug)]
 pub struct Attachment {
     pub id: Id,
+    /// The name a user gave it, which is what downloads are named and typed by.
     pub name: String,
-    pub content_type: String,
     pub content: Bytes,
     /// `None` while pending: uploaded, not yet used.
     pub parent: Option<Parent>,
@@ -50,33 +56,48 @@ pub struct Attachment {
 keyed_by_id!(Attachment);
 
 /// An attachment as `attachments.json` gives it: the bytes are a file under `files/`,
-/// and it belongs to an issue or a pull request.
+/// and it belongs to exactly one issue, pull request, wiki page or document.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AttachmentRow {
     id: Id,
     name: String,
-    content_type: String,
     file: String,
     issue_id: Option<Id>,
     pull_request_id: Option<Id>,
+    wiki_id: Option<Id>,
+    document_id: Option<DocumentId>,
     created_user_id: Id,
     created: Timestamp,
+}
+
+impl AttachmentRow {
+    fn parent(&self) -> Parent {
+        let parents = [
+            self.issue_id.map(Parent::Issue),
+            self.pull_request_id.map(Parent::PullRequest),
+            self.wiki_id.map(Parent::Wiki),
+            self.document_id.map(Parent::Document),
+        ];
+        let mut given = parents.into_iter().flatten();
+        match (given.next(), given.next()) {
+            (Some(parent), None) => parent,
+            _ => panic!(
+                "attachment {}: give one of issueId, pullRequestId, wikiId, documentId",
+                self.id
+            ),
+        }
+    }
 }
 
 /// The seeded attachments.
 pub fn seed(data: &SpaceData) -> Table<Attachment> {
     let rows: Vec<AttachmentRow> = data.attachments.load();
     let attachments = rows.into_iter().map(|row| {
-        let parent = match (row.issue_id, row.pull_request_id) {
-            (Some(id), None) => Parent::Issue(id),
-            (None, Some(id)) => Parent::PullRequest(id),
-            _ => panic!("attachment {}: give issueId or pullRequestId", row.id),
-        };
+        let parent = row.parent();
         Attachment {
             id: row.id,
             name: row.name,
-            content_type: row.content_type,
             content: data.file(&row.file),
             parent: Some(parent),
             created_user_id: row.created_user_id,
@@ -168,46 +189,9 @@ fn change(attachment: &Attachment, added: bool) -> ChangeLog {
     }
 }
 
-/// The file's bytes, typed, with its name in `Content-Disposition` both as a plain
-/// `filename` (non-ASCII replaced) and as RFC 6266's UTF-8 `filename*`.
-pub(crate) fn download(name: &str, content_type: &str, content: Bytes) -> Response {
-    // RFC 5987 attr-char: what `filename*` may carry unescaped.
-    const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'!')
-        .remove(b'#')
-        .remove(b'$')
-        .remove(b'&')
-        .remove(b'+')
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'^')
-        .remove(b'_')
-        .remove(b'`')
-        .remove(b'|')
-        .remove(b'~');
-    let plain: String = name
-        .chars()
-        .map(|c| match c {
-            ' '..='~' if c != '"' && c != '\\' => c,
-            _ => '_',
-        })
-        .collect();
-    let encoded = utf8_percent_encode(name, ATTR_CHAR);
-    let disposition = format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}");
-    let content_type = HeaderValue::from_str(content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let headers = [
-        (header::CONTENT_TYPE, content_type),
-        (
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_str(&disposition).expect("ASCII"),
-        ),
-    ];
-    (headers, content).into_response()
-}
-
 /// `POST /space/attachment`: the part named `file` becomes a pending upload, answered
-/// as `{id, name, size}`.
+/// as `{id, name, size}`. The part's own type is not kept: every download is typed by
+/// its name.
 async fn upload(State(app): State<AppState>, FormParts(parts): FormParts) -> ApiResult<Response> {
     let file = parts
         .into_iter()
@@ -234,9 +218,6 @@ async fn upload(State(app): State<AppState>, FormParts(parts): FormParts) -> Api
     let attachment = state.attachments.insert(|id| Attachment {
         id,
         name,
-        content_type: file
-            .content_type
-            .unwrap_or_else(|| "application/octet-stream".into()),
         content: file.bytes,
         parent: None,
         created_user_id,
@@ -261,12 +242,7 @@ fn find<'a>(state: &'a Store, parent: Parent, id: &str) -> ApiResult<&'a Attachm
 /// The download of `{attachmentId}` of `parent`.
 pub fn serve(state: &Store, parent: Parent, id: &str) -> ApiResult<Response> {
     let attachment = find(state, parent, id)?;
-    let content = attachment.content.clone();
-    Ok(download(
-        &attachment.name,
-        &attachment.content_type,
-        content,
-    ))
+    Ok(download(&attachment.name, attachment.content.clone()))
 }
 
 /// Deletes `{attachmentId}` of `parent`; returns it, and its FileInfo as the answer.

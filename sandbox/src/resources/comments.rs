@@ -104,7 +104,7 @@ pub fn notifications(state: &Store, comment_id: Id, user_ids: &[Id], reason: u32
 }
 
 /// Backlog's comment object: hand-built, since it nests users and notifications.
-fn render(state: &Store, comment: &Comment) -> Value {
+pub fn render(state: &Store, comment: &Comment) -> Value {
     let user = |id: Id| state.users.get(id);
     let notifications = notifications(state, comment.id, &comment.notified_user_ids, 2);
     let change_log: Vec<Value> = comment

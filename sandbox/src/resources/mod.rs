@@ -12,11 +12,14 @@ pub mod attachments;
 pub mod categories;
 pub mod comments;
 pub mod custom_fields;
+pub mod documents;
 pub mod git;
 pub mod issue_types;
 pub mod issues;
+pub mod notifications;
 pub mod priorities;
 pub mod projects;
+pub mod rate_limit;
 pub mod related_issues;
 pub mod resolutions;
 pub mod shared_files;
@@ -25,6 +28,8 @@ pub mod stars;
 pub mod statuses;
 pub mod users;
 pub mod versions;
+pub mod watchings;
+pub mod wikis;
 
 use crate::routing::Routes;
 
@@ -49,4 +54,9 @@ pub(crate) fn routes() -> Routes {
         .merge(related_issues::routes())
         .merge(shared_files::routes())
         .merge(git::routes())
+        .merge(wikis::routes())
+        .merge(documents::routes())
+        .merge(notifications::routes())
+        .merge(watchings::routes())
+        .merge(rate_limit::routes())
 }

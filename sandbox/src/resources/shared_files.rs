@@ -1,7 +1,8 @@
 //! Shared files: a project's tree of directories and files,
 //! `/projects/{projectIdOrKey}/files/metadata/{path}` (one directory's entries) and
-//! `/projects/{projectIdOrKey}/files/{sharedFileId}` (a file's bytes); and the files
-//! linked to an issue, `/issues/{issueIdOrKey}/sharedFiles`.
+//! `/projects/{projectIdOrKey}/files/{sharedFileId}` (a file's bytes, by
+//! `crate::download`); and the files linked to an issue, `/issues/{issueIdOrKey}/sharedFiles`,
+//! or to a wiki page, which `wikis` serves.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,11 +13,11 @@ use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::attachments::download;
 use super::{issues, projects};
 use crate::AppState;
+use crate::download::download;
 use crate::error::{ApiError, ApiResult};
-use crate::paging::{ascending_param, count_param};
+use crate::paging::{ascending_param, count_param, sort_by};
 use crate::params::Params;
 use crate::routing::{Routes, Segment, Segments, json};
 use crate::seed::SpaceData;
@@ -31,10 +32,12 @@ pub struct SharedFile {
     /// Where it is: `/` for the root, else `/docs/specs/`, with both slashes.
     pub dir: String,
     pub name: String,
-    /// `None` for a directory.
-    pub content: Option<FileContent>,
+    /// The bytes of a file, typed by its name; `None` for a directory.
+    pub content: Option<Bytes>,
     /// The issues it is linked to.
     pub issue_ids: Vec<Id>,
+    /// The wiki pages it is linked to.
+    pub wiki_ids: Vec<Id>,
     pub created_user_id: Id,
     pub created: Timestamp,
     pub updated_user_id: Id,
@@ -44,13 +47,6 @@ pub struct SharedFile {
 keyed_by_id!(SharedFile);
 in_project!(SharedFile);
 
-/// What a file holds.
-#[derive(Clone, Debug)]
-pub struct FileContent {
-    pub content_type: String,
-    pub bytes: Bytes,
-}
-
 impl SharedFile {
     /// Its own path as a directory, `/docs/` for `docs` in `/`.
     fn path(&self) -> String {
@@ -58,8 +54,8 @@ impl SharedFile {
     }
 }
 
-/// A shared file as `shared_files.json` gives it: a file names its bytes under `files/`
-/// and its content type, a directory neither.
+/// A shared file as `shared_files.json` gives it: a file names its bytes under `files/`,
+/// a directory none.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SharedFileRow {
@@ -70,9 +66,10 @@ struct SharedFileRow {
     dir: String,
     name: String,
     file: Option<String>,
-    content_type: Option<String>,
     #[serde(default)]
     issue_ids: Vec<Id>,
+    #[serde(default)]
+    wiki_ids: Vec<Id>,
     created_user_id: Id,
     created: Timestamp,
     updated_user_id: Id,
@@ -83,14 +80,11 @@ struct SharedFileRow {
 pub fn seed(data: &SpaceData) -> Table<SharedFile> {
     let rows: Vec<SharedFileRow> = data.shared_files.load();
     let files = rows.into_iter().map(|row| {
-        let content = match (row.kind.as_str(), row.file, row.content_type) {
-            ("file", Some(file), Some(content_type)) => Some(FileContent {
-                content_type,
-                bytes: data.file(&file),
-            }),
-            ("directory", None, None) => None,
+        let content = match (row.kind.as_str(), row.file) {
+            ("file", Some(file)) => Some(data.file(&file)),
+            ("directory", None) => None,
             _ => panic!(
-                "shared file {}: a file has a file and a contentType, a directory neither",
+                "shared file {}: a file has a file, a directory none",
                 row.id
             ),
         };
@@ -101,6 +95,7 @@ pub fn seed(data: &SpaceData) -> Table<SharedFile> {
             name: row.name,
             content,
             issue_ids: row.issue_ids,
+            wiki_ids: row.wiki_ids,
             created_user_id: row.created_user_id,
             created: row.created,
             updated_user_id: row.updated_user_id,
@@ -139,7 +134,7 @@ pub fn render(state: &Store, file: &SharedFile) -> Value {
         "type": if file.content.is_some() { "file" } else { "directory" },
         "dir": file.dir,
         "name": file.name,
-        "size": file.content.as_ref().map(|c| c.bytes.len()),
+        "size": file.content.as_ref().map(Bytes::len),
         "createdUser": state.users.get(file.created_user_id),
         "created": file.created,
         "updatedUser": state.users.get(file.updated_user_id),
@@ -158,6 +153,15 @@ pub fn linked(state: &Store, issue_id: Id) -> impl Iterator<Item = &SharedFile> 
 /// The shared files linked to an issue, as its `sharedFiles` field shows them.
 pub fn of_issue(state: &Store, issue_id: Id) -> Vec<Value> {
     linked(state, issue_id).map(|f| render(state, f)).collect()
+}
+
+/// The shared files linked to a wiki page, as its `sharedFiles` field shows them.
+pub fn of_wiki(state: &Store, wiki_id: Id) -> Vec<Value> {
+    let linked = state
+        .shared_files
+        .iter()
+        .filter(|f| f.wiki_ids.contains(&wiki_id));
+    linked.map(|f| render(state, f)).collect()
 }
 
 /// Unlinks a deleted issue.
@@ -219,10 +223,7 @@ fn list_directory(
             .ok_or_else(|| ApiError::not_found("No directory."))?;
     }
     let mut entries: Vec<&SharedFile> = in_project().filter(|f| f.dir == dir).collect();
-    entries.sort_by(|a, b| a.name.cmp(&b.name));
-    if !ascending {
-        entries.reverse();
-    }
+    sort_by(&mut entries, ascending, |&f| (f.name.as_str(), f.id));
     let page: Vec<Value> = entries
         .into_iter()
         .skip(offset)
@@ -247,11 +248,7 @@ async fn download_file(
     let (file, content) = file
         .and_then(|f| Some((f, f.content.as_ref()?)))
         .ok_or_else(|| ApiError::not_found("No file."))?;
-    Ok(download(
-        &file.name,
-        &content.content_type,
-        content.bytes.clone(),
-    ))
+    Ok(download(&file.name, content.clone()))
 }
 
 async fn get_issue_shared_files(

@@ -36,12 +36,14 @@ impl Reply {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Asserts a 200 download of `bytes` typed `content_type`; returns its
-    /// `Content-Disposition`.
+    /// Asserts a 200 download of `bytes` typed `content_type`, sent whole (with its
+    /// length, not chunked); returns its `Content-Disposition`.
     pub fn download(&self, bytes: &[u8], content_type: &str) -> &str {
         assert_eq!(self.status, 200, "{}", self.body);
         assert_eq!(self.bytes, bytes);
         assert_eq!(self.header("content-type"), Some(content_type));
+        let length = bytes.len().to_string();
+        assert_eq!(self.header("content-length"), Some(length.as_str()));
         self.header("content-disposition")
             .expect("Content-Disposition")
     }
@@ -279,22 +281,19 @@ impl Api {
         parse_reply(&raw)
     }
 
+    /// The `count` that `GET /api/v2{path}` answers.
+    pub async fn count_at(&self, path: &str) -> u64 {
+        self.get(path).await["count"].as_u64().expect("a count")
+    }
+
     /// `GET /issues/count` with `query`.
     pub async fn count(&self, query: &str) -> u64 {
-        self.get(&format!("/issues/count?{query}")).await["count"]
-            .as_u64()
-            .unwrap()
+        self.count_at(&format!("/issues/count?{query}")).await
     }
 
     /// The ids `GET /issues` returns for `query`.
     pub async fn issue_ids(&self, query: &str) -> Vec<u64> {
-        let issues = self.get(&format!("/issues?{query}")).await;
-        issues
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["id"].as_u64().unwrap())
-            .collect()
+        ids(&self.get(&format!("/issues?{query}")).await)
     }
 }
 

@@ -10,7 +10,7 @@ pub struct Format {
     pub pattern: &'static str,
     /// What a user should send, for the error text.
     pub expected: &'static str,
-    /// Longest value accepted (also published as `maxLength`).
+    /// Longest value accepted (enforced; the pattern is what is published).
     pub max_length: usize,
     pub matches: fn(&str) -> bool,
 }
@@ -29,6 +29,31 @@ pub const PROJECT_KEY: Format = Format {
     expected: "a project key such as PROJ (uppercase letters, digits, underscores)",
     max_length: 32,
     matches: is_project_key,
+};
+
+/// A Git repository's name: letters, digits, `.`, `-` and `_`, not starting with a dot.
+pub const REPO_NAME: Format = Format {
+    pattern: "^[\\w-][\\w.-]*$",
+    expected: "a repository name such as app (letters, digits, '.', '-', '_')",
+    max_length: 100,
+    matches: is_repo_name,
+};
+
+/// A document's ID: 32 hexadecimal digits, as in the document's URL.
+pub const DOCUMENT_ID: Format = Format {
+    pattern: "^[0-9a-fA-F]{32}$",
+    expected: "a document ID of 32 hexadecimal digits",
+    max_length: 32,
+    matches: is_document_id,
+};
+
+/// A path of the shared files below the project's root, `""` for the root
+/// itself, `docs/specs` for a folder in a folder: segments without `.` or `..`.
+pub const FILE_PATH: Format = Format {
+    pattern: "^([^/]+(/[^/]+)*)?$",
+    expected: "a folder path such as docs/specs (\"\" for the root), without '.' or '..' parts",
+    max_length: 1000,
+    matches: is_file_path,
 };
 
 /// `yyyy-MM-dd`, the only date form Backlog takes in requests.
@@ -54,6 +79,28 @@ fn is_issue_key(value: &str) -> bool {
         }
         None => false,
     }
+}
+
+fn is_repo_name(value: &str) -> bool {
+    !value.is_empty()
+        && !value.starts_with('.')
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+fn is_document_id(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_file_path(value: &str) -> bool {
+    value.is_empty()
+        || value.split('/').all(|segment| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && !segment.contains(char::is_control)
+        })
 }
 
 fn is_date(value: &str) -> bool {
@@ -161,6 +208,39 @@ mod tests {
         assert!(is_project_key("DEMO_2"));
         for bad in ["", "demo", "2DEMO", "DE-MO", "..", "DEMO/X"] {
             assert!(!is_project_key(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn repo_names_document_ids_and_file_paths() {
+        for good in ["app", "my-repo.git", "_x", "A1"] {
+            assert!(is_repo_name(good), "{good}");
+        }
+        for bad in ["", ".", "..", ".hidden", "a/b", "a b", "a?b"] {
+            assert!(!is_repo_name(bad), "{bad}");
+        }
+        assert!(is_document_id("0123456789abcdef0123456789ABCDEF"));
+        for bad in [
+            "",
+            "123",
+            "0123456789abcdef0123456789abcdeg",
+            "../../users/myself/xxxxxxxxxxxxxx",
+        ] {
+            assert!(!is_document_id(bad), "{bad}");
+        }
+        for good in ["", "docs", "docs/specs", "資料/仕様 v2"] {
+            assert!(is_file_path(good), "{good}");
+        }
+        for bad in [
+            "/docs",
+            "docs/",
+            "a//b",
+            "..",
+            "docs/../x",
+            "./docs",
+            "a\nb",
+        ] {
+            assert!(!is_file_path(bad), "{bad}");
         }
     }
 

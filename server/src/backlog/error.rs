@@ -5,11 +5,36 @@ use serde::Deserialize;
 
 use super::CredentialKind;
 
-/// A successful Backlog reply: its JSON bytes, passed on without re-parsing.
+/// What a successful call produced.
 #[derive(Debug)]
-pub struct ToolOutput {
+pub enum ToolOutput {
+    /// A Backlog reply's JSON bytes (or a tool's own JSON), passed on without re-parsing.
+    Json { status: u16, body: Vec<u8> },
+    /// A file downloaded from Backlog, read up to the call's cap.
+    File(Download),
+}
+
+impl ToolOutput {
+    /// The Backlog HTTP status, for the log line.
+    pub fn status(&self) -> u16 {
+        match self {
+            ToolOutput::Json { status, .. } => *status,
+            ToolOutput::File(download) => download.status,
+        }
+    }
+}
+
+/// A downloaded file: its bytes and what Backlog said they are.
+#[derive(Debug)]
+pub struct Download {
     pub status: u16,
-    pub body: Vec<u8>,
+    /// From `Content-Disposition` (`filename*` preferred), else the path's last segment.
+    pub file_name: String,
+    /// From `Content-Type`, as sent (`application/octet-stream` when absent).
+    pub content_type: String,
+    /// The API path it came from, percent-encoded (`/issues/DEMO-1/attachments/5`).
+    pub source: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Backlog's error body: `{"errors":[{"message","code","moreInfo"}]}`.
@@ -53,6 +78,13 @@ pub enum ToolError {
         "Backlog did not answer within {secs} s (BACKLOG_TIMEOUT). Try again later, or ask for less (a smaller count, narrower filters)."
     )]
     Timeout { secs: u64 },
+    /// A file is larger than the call's `maxBytes`.
+    #[error("{}", file_too_large_text(*.size, *.max_bytes))]
+    FileTooLarge {
+        /// From Content-Length, when Backlog sent it.
+        size: Option<u64>,
+        max_bytes: u64,
+    },
     /// The reply is larger than the configured cap.
     #[error(
         "Backlog's reply is larger than {limit_bytes} bytes (BACKLOG_MAX_RESPONSE_BYTES): ask for less, e.g. a smaller count with offset paging, or narrower filters."
@@ -123,6 +155,7 @@ impl ToolError {
             ToolError::UnexpectedReply { .. } => "unexpected_reply",
             ToolError::Timeout { .. } => "timeout",
             ToolError::TooLarge { .. } => "too_large",
+            ToolError::FileTooLarge { .. } => "file_too_large",
             ToolError::Busy { .. } => "busy",
             ToolError::NoCredential => "no_credential",
             ToolError::Transport(_) => "transport",
@@ -175,6 +208,21 @@ fn backlog_error_text(
         }
     }
     text
+}
+
+fn file_too_large_text(size: Option<u64>, max_bytes: u64) -> String {
+    match size {
+        Some(size) => format!(
+            "The file is {size} bytes, more than maxBytes ({max_bytes}); give a larger maxBytes \
+             (up to {}) to download it, or do without its content.",
+            super::MAX_DOWNLOAD_BYTES
+        ),
+        None => format!(
+            "The file is larger than maxBytes ({max_bytes}); give a larger maxBytes (up to {}) \
+             to download it, or do without its content.",
+            super::MAX_DOWNLOAD_BYTES
+        ),
+    }
 }
 
 /// Backlog's error code names (backlog-api.md §1.6).

@@ -13,6 +13,12 @@ mod space;
 
 pub use credential::{Credential, CredentialKind, InvalidCredential};
 pub use encode::Encode;
-pub use error::{BacklogErrorBody, LimitScope, ToolError, ToolOutput};
-pub use request::{BacklogRequest, Location, Method, Wire};
+pub use error::{BacklogErrorBody, Download, LimitScope, ToolError, ToolOutput};
+pub use request::{BacklogRequest, Location, Method, Upload, Wire};
 pub use space::{ConfigError, Space, SpaceConfig};
+
+/// The largest file a download may read (`maxBytes` of the download tools, as
+/// the official server allows).
+pub const MAX_DOWNLOAD_BYTES: u64 = 7 * 1024 * 1024;
+/// What a download reads when the call does not say (the official default).
+pub const DEFAULT_DOWNLOAD_BYTES: u64 = 5 * 1024 * 1024;

@@ -36,6 +36,10 @@ pub enum Location {
 }
 
 /// A value as Backlog expects it on the wire.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` fills a path variable or a source of one, so it must implement `Wire`",
+    note = "implement backlog_mcp::backlog::Wire for it: the text that goes into the path segment"
+)]
 pub trait Wire {
     fn wire(&self) -> String;
 }
@@ -86,6 +90,30 @@ pub struct BacklogRequest {
     pub path: Vec<String>,
     pub query: Vec<(String, String)>,
     pub form: Vec<(String, String)>,
+    /// A file sent as `multipart/form-data` instead of the form (`POST /space/attachment`).
+    pub upload: Option<Upload>,
+}
+
+/// One file part of a multipart body.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The part's name (`file` for Backlog's attachment upload).
+    pub field: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: bytes::Bytes,
+}
+
+// Never the whole content in a log line.
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("field", &self.field)
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
 }
 
 impl BacklogRequest {
@@ -95,6 +123,7 @@ impl BacklogRequest {
             path: Vec::new(),
             query: Vec::new(),
             form: Vec::new(),
+            upload: None,
         }
     }
 
@@ -113,6 +142,20 @@ impl BacklogRequest {
             )));
         }
         self.path.push(value);
+        Ok(())
+    }
+
+    /// Appends the segments of a path below a directory (`docs/specs` → two
+    /// segments, `""` → one empty segment: the directory itself, as a
+    /// trailing slash); each is checked like a single path value.
+    pub fn path_segments(&mut self, name: &str, value: &str) -> Result<(), ToolError> {
+        if value.is_empty() {
+            self.path.push(String::new());
+            return Ok(());
+        }
+        for segment in value.split('/') {
+            self.path_param(name, segment)?;
+        }
         Ok(())
     }
 
@@ -235,6 +278,19 @@ mod tests {
             request.encoded_path(),
             "/issues/..%2Fusers%2Fmyself%3Fx%3D1%23y%25"
         );
+    }
+
+    #[test]
+    fn a_folder_path_is_several_segments_and_the_root_a_trailing_slash() {
+        let mut request = BacklogRequest::new(Method::Get);
+        request.segment("files");
+        request.path_segments("path", "docs/spec s").unwrap();
+        assert_eq!(request.encoded_path(), "/files/docs/spec%20s");
+        let mut root = BacklogRequest::new(Method::Get);
+        root.segment("files");
+        root.path_segments("path", "").unwrap();
+        assert_eq!(root.encoded_path(), "/files/");
+        assert!(root.path_segments("path", "a/../b").is_err());
     }
 
     #[test]

@@ -11,7 +11,9 @@ use http::HeaderMap;
 
 use super::error::LimitScope;
 use super::limits::{self, Limiter, PerCredential};
-use super::{BacklogErrorBody, BacklogRequest, Credential, Method, ToolError, ToolOutput};
+use super::{
+    BacklogErrorBody, BacklogRequest, Credential, Download, Method, ToolError, ToolOutput,
+};
 
 /// Where and how to reach one Backlog space, and the limits of its client.
 #[derive(Clone, Debug)]
@@ -144,19 +146,41 @@ impl Space {
         &self.base_url
     }
 
-    /// Sends one tool call's request as `credential`. Reads (GET) are retried
-    /// on 429, 502, 503, 504 and connection failures, with backoff and jitter,
-    /// honouring Retry-After / X-RateLimit-Reset, within the retry budget.
-    /// Writes are sent exactly once, whatever happens.
+    /// Sends one tool call's request as `credential`; the reply is Backlog's
+    /// JSON. Reads (GET) are retried on 429, 502, 503, 504 and connection
+    /// failures, with backoff and jitter, honouring Retry-After /
+    /// X-RateLimit-Reset, within the retry budget. Writes are sent exactly
+    /// once, whatever happens.
     pub async fn send(
         &self,
         credential: &Credential,
         request: BacklogRequest,
     ) -> Result<ToolOutput, ToolError> {
+        self.call(credential, &request, Reply::Json).await
+    }
+
+    /// Downloads a file (a read, retried as reads are), reading at most
+    /// `max_bytes` of it: a larger file is refused, read no further.
+    pub async fn download(
+        &self,
+        credential: &Credential,
+        request: BacklogRequest,
+        max_bytes: u64,
+    ) -> Result<ToolOutput, ToolError> {
+        self.call(credential, &request, Reply::File { max_bytes })
+            .await
+    }
+
+    async fn call(
+        &self,
+        credential: &Credential,
+        request: &BacklogRequest,
+        reply: Reply,
+    ) -> Result<ToolOutput, ToolError> {
         let deadline = Instant::now() + self.retry_budget;
         let mut attempt = 1;
         loop {
-            let outcome = self.send_once(credential, &request).await;
+            let outcome = self.send_once(credential, request, reply).await;
             if request.method != Method::Get || attempt >= MAX_ATTEMPTS {
                 return outcome.map_err(|failure| failure.error);
             }
@@ -184,6 +208,7 @@ impl Space {
         &self,
         credential: &Credential,
         request: &BacklogRequest,
+        reply: Reply,
     ) -> Result<ToolOutput, Failure> {
         let _slots = limits::acquire(&self.per_credential, &self.space, credential.fingerprint())
             .await
@@ -203,7 +228,16 @@ impl Space {
         };
         let (name, value) = credential.header();
         let mut builder = self.http.request(method, &url).header(name, value);
-        if request.method != Method::Get {
+        if let Some(upload) = &request.upload {
+            let part = reqwest::multipart::Part::stream(upload.bytes.clone())
+                .file_name(upload.file_name.clone())
+                .mime_str(&upload.content_type)
+                .map_err(|e| {
+                    Failure::final_(ToolError::InvalidArguments(e.without_url().to_string()))
+                })?;
+            builder =
+                builder.multipart(reqwest::multipart::Form::new().part(upload.field.clone(), part));
+        } else if request.method != Method::Get {
             builder = builder
                 .header(
                     http::header::CONTENT_TYPE,
@@ -217,8 +251,42 @@ impl Space {
             .map_err(|e| self.transport_failure(e))?;
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
-        let body = self.read_capped(&mut response).await?;
-        if (200..300).contains(&status) {
+        let success = (200..300).contains(&status);
+        if let (true, Reply::File { max_bytes }) = (success, reply) {
+            let (file_name, content_type) = file_metadata(response.headers(), request);
+            let bytes = self
+                .read_capped(&mut response, max_bytes as usize, || {
+                    ToolError::FileTooLarge {
+                        size: None,
+                        max_bytes,
+                    }
+                })
+                .await
+                .map_err(|failure| match failure.error {
+                    // Content-Length tells the size before any byte is read.
+                    ToolError::FileTooLarge { max_bytes, .. } => {
+                        Failure::final_(ToolError::FileTooLarge {
+                            size: failure.content_length,
+                            max_bytes,
+                        })
+                    }
+                    _ => failure,
+                })?;
+            return Ok(ToolOutput::File(Download {
+                status,
+                file_name,
+                content_type,
+                source: request.encoded_path(),
+                bytes,
+            }));
+        }
+        let limit = self.max_response_bytes;
+        let body = self
+            .read_capped(&mut response, limit, || ToolError::TooLarge {
+                limit_bytes: limit,
+            })
+            .await?;
+        if success {
             // Passed through as is, so it must be JSON (or empty, as 204 is).
             if !body.is_empty() && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
                 return Err(Failure::final_(ToolError::UnexpectedReply {
@@ -226,7 +294,7 @@ impl Space {
                     detail: describe_body(&body, "a body that is not JSON"),
                 }));
             }
-            return Ok(ToolOutput { status, body });
+            return Ok(ToolOutput::Json { status, body });
         }
         let error = match serde_json::from_slice::<BacklogErrorBody>(&body) {
             Ok(parsed) if !parsed.errors.is_empty() => ToolError::Backlog {
@@ -246,24 +314,32 @@ impl Space {
             error,
             retryable: matches!(status, 429 | 502 | 503 | 504),
             retry_after: if status == 429 { retry_after } else { None },
+            content_length: None,
         })
     }
 
-    /// Reads the body, refusing more than `max_response_bytes`.
-    async fn read_capped(&self, response: &mut reqwest::Response) -> Result<Vec<u8>, Failure> {
-        let limit = self.max_response_bytes;
+    /// Reads the body, refusing more than `limit` bytes with `too_large`.
+    async fn read_capped(
+        &self,
+        response: &mut reqwest::Response,
+        limit: usize,
+        too_large: impl Fn() -> ToolError,
+    ) -> Result<Vec<u8>, Failure> {
         let length = response.content_length();
         if length.is_some_and(|length| length > limit as u64) {
-            return Err(Failure::final_(ToolError::TooLarge { limit_bytes: limit }));
+            return Err(Failure {
+                content_length: length,
+                ..Failure::final_(too_large())
+            });
         }
-        let mut body = Vec::with_capacity(length.unwrap_or(0) as usize);
+        let mut body = Vec::with_capacity(length.unwrap_or(0).min(limit as u64) as usize);
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| self.transport_failure(e))?
         {
             if body.len() + chunk.len() > limit {
-                return Err(Failure::final_(ToolError::TooLarge { limit_bytes: limit }));
+                return Err(Failure::final_(too_large()));
             }
             body.extend_from_slice(&chunk);
         }
@@ -298,8 +374,18 @@ impl Space {
             error: ToolError::Transport(text),
             retryable: true,
             retry_after: None,
+            content_length: None,
         }
     }
+}
+
+/// What a successful reply is read as.
+#[derive(Clone, Copy)]
+enum Reply {
+    /// Backlog's JSON, up to the space's reply cap.
+    Json,
+    /// A file, up to the call's own cap.
+    File { max_bytes: u64 },
 }
 
 /// A failed attempt, and whether a read may try again.
@@ -307,6 +393,8 @@ struct Failure {
     error: ToolError,
     retryable: bool,
     retry_after: Option<Duration>,
+    /// The Content-Length of a reply refused for its size.
+    content_length: Option<u64>,
 }
 
 impl Failure {
@@ -315,8 +403,38 @@ impl Failure {
             error,
             retryable: false,
             retry_after: None,
+            content_length: None,
         }
     }
+}
+
+/// A download's file name (`Content-Disposition`, `filename*` preferred, else
+/// the last path segment) and content type (`application/octet-stream` when
+/// Backlog sends none).
+fn file_metadata(headers: &HeaderMap, request: &BacklogRequest) -> (String, String) {
+    let disposition = headers
+        .get(http::header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .map(content_disposition::parse_content_disposition);
+    let file_name = disposition
+        .and_then(|d| d.filename_full())
+        // A name is only a label: never a path.
+        .map(|name| {
+            name.rsplit(['/', '\\'])
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .filter(|name| !name.is_empty())
+        .or_else(|| request.path.last().cloned())
+        .unwrap_or_else(|| "file".to_owned());
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    (file_name, content_type)
 }
 
 /// `BASE_BACKOFF * 2^(attempt-1)`, ±50%.

@@ -63,7 +63,7 @@ impl BacklogMcp {
             Ok((output, options)) => {
                 tracing::info!(
                     tool = tool.name,
-                    status = output.status,
+                    status = output.status(),
                     elapsed_ms,
                     "tool call"
                 );
