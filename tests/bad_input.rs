@@ -248,3 +248,97 @@ async fn oversized_strings_and_arrays() {
         "{text}"
     );
 }
+
+/// The official server requests `/wikis/NaN` for a non-numeric wikiId; here
+/// it is an error naming the field, and nothing is sent.
+#[tokio::test]
+async fn a_wiki_id_that_is_no_number_is_refused() {
+    let server = TestServer::start().await;
+    for wiki_id in [json!("abc"), json!("1/../2"), json!(0), json!("")] {
+        let text = refused(&server, "get_wiki", json!({ "wikiId": wiki_id })).await;
+        assert!(
+            text.contains("wikiId") && text.contains("not an ID"),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hostile_path_values_of_the_new_tools_are_refused() {
+    let server = TestServer::start().await;
+    let cases = [
+        (
+            "get_git_repository",
+            json!({"projectKey": "DEMO", "repoName": "../../users/myself"}),
+        ),
+        (
+            "get_git_repository",
+            json!({"projectKey": "DEMO", "repoName": ".git"}),
+        ),
+        ("get_document", json!({"documentId": "../../users/myself"})),
+        (
+            "get_document",
+            json!({"documentId": "019c186e2e807d738ee38d20f10cc1d"}),
+        ),
+        (
+            "get_shared_files",
+            json!({"projectKey": "DEMO", "path": "docs/../../users"}),
+        ),
+        (
+            "get_shared_files",
+            json!({"projectKey": "DEMO", "path": "/docs"}),
+        ),
+        ("get_document_tree", json!({"projectIdOrKey": "demo?x=1"})),
+        ("add_watching", json!({"issueIdOrKey": "DEMO"})),
+        (
+            "add_document",
+            json!({"projectId": 1, "parentId": "not-a-document"}),
+        ),
+    ];
+    for (tool, arguments) in cases {
+        let text = refused(&server, tool, arguments.clone()).await;
+        assert!(
+            text.starts_with("Invalid arguments"),
+            "{tool} {arguments}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_download_over_max_bytes_is_refused_with_its_size() {
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    let result = client
+        .call(
+            "get_issue_attachment",
+            json!({"issueKey": "DEMO-1", "attachmentId": 1, "maxBytes": 10}),
+        )
+        .await;
+    assert!(result.is_error, "{}", result.text);
+    assert!(
+        result.text.contains("maxBytes (10)") && result.text.contains("bytes, more than"),
+        "{}",
+        result.text
+    );
+    let text = refused(
+        &server,
+        "get_issue_attachment",
+        json!({"issueKey": "DEMO-1", "attachmentId": 1, "maxBytes": 7340033}),
+    )
+    .await;
+    assert!(text.contains("maxBytes"), "{text}");
+}
+
+#[tokio::test]
+async fn an_upload_needs_exactly_one_content_and_fits_the_cap() {
+    let server = TestServer::start().await;
+    for arguments in [
+        json!({"fileName": "a.txt"}),
+        json!({"fileName": "a.txt", "content": "x", "contentBase64": "eA=="}),
+        json!({"fileName": "../a.txt", "content": "x"}),
+        json!({"fileName": "a.bin", "contentBase64": "%%%"}),
+        json!({"fileName": "a.txt", "content": "x".repeat(716_801)}),
+    ] {
+        refused(&server, "add_attachment", arguments).await;
+    }
+}

@@ -96,7 +96,6 @@ fn tool_arguments_never_panic_nor_escape_the_path() {
             .and_then(Value::as_object)
             .map(|p| p.keys().cloned().collect())
             .unwrap_or_default();
-        let declared_names = names.clone();
         if names.is_empty() {
             names.push("unknown".to_owned());
         }
@@ -121,18 +120,22 @@ fn tool_arguments_never_panic_nor_escape_the_path() {
                 for request in requests {
                     let path = request.path.strip_prefix("/api/v2/").unwrap_or_default();
                     let segments: Vec<&str> = path.split('/').collect();
-                    prop_assert_eq!(
-                        segments.len(),
-                        template.len(),
-                        "{} {:?} → {}",
-                        tool.name,
-                        arguments,
-                        request.path
-                    );
-                    for (segment, expected) in segments.iter().zip(&template) {
+                    // `{path*}` (the last) spans one or more segments, or is the
+                    // empty root; every other variable is exactly one segment.
+                    let rest = template.last().is_some_and(|t| t.ends_with("*}"));
+                    let fits = if rest {
+                        segments.len() >= template.len()
+                    } else {
+                        segments.len() == template.len()
+                    };
+                    prop_assert!(fits, "{} {:?} → {}", tool.name, arguments, request.path);
+                    for (index, segment) in segments.iter().enumerate() {
+                        let expected = template.get(index).unwrap_or(&"{*}");
+                        let root =
+                            rest && index + 1 == template.len() && segments.len() == template.len();
                         if !expected.starts_with('{') {
                             prop_assert_eq!(segment, expected);
-                        } else {
+                        } else if !root {
                             prop_assert!(
                                 !segment.is_empty() && *segment != "." && *segment != ".."
                             );
@@ -145,8 +148,8 @@ fn tool_arguments_never_panic_nor_escape_the_path() {
                     };
                     for (key, _) in pairs {
                         let base = key.split('[').next().unwrap_or_default();
-                        let declared = declared_names.iter().any(|n| n == base)
-                            || base.starts_with("customField_");
+                        let declared =
+                            tool.sends.contains(&base) || base.starts_with("customField_");
                         prop_assert!(
                             declared,
                             "{}: undeclared parameter {} sent for {:?}",

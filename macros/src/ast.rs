@@ -141,11 +141,23 @@ pub const DEFAULT_MAX_ITEMS: i64 = 100;
 /// declaration may use them.
 pub const RESERVED_PARAMS: &[&str] = &["organization", "fields"];
 
-/// The path variables of a path template, in order: `issues/{issueIdOrKey}` → `issueIdOrKey`.
+/// The path variables of a path template, in order: `issues/{issueIdOrKey}` →
+/// `issueIdOrKey`; `files/metadata/{path*}` → `path` (a variable of several segments).
 pub fn path_variables(path: &str) -> Vec<&str> {
     path.split('/')
-        .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .filter_map(variable)
+        .map(|(name, _)| name)
         .collect()
+}
+
+/// The variable of one path segment and whether it spans several segments
+/// (`{path*}`), or `None` for a literal segment.
+pub fn variable(segment: &str) -> Option<(&str, bool)> {
+    let inner = segment.strip_prefix('{')?.strip_suffix('}')?;
+    Some(match inner.strip_suffix('*') {
+        Some(name) => (name, true),
+        None => (inner, false),
+    })
 }
 
 /// `issueIdOrKey` → `issue_id_or_key`.

@@ -80,6 +80,17 @@ pub fn tool(tool: &Tool) -> TokenStream {
         tool.method.as_str()
     );
     let declared = format_ident!("__DECLARED_{}", name.to_uppercase());
+    let sends: Vec<&str> = tool
+        .derived
+        .iter()
+        .map(|d| d.name.as_str())
+        .chain(
+            tool.params
+                .iter()
+                .filter(|p| matches!(p.location, Location::Query | Location::Form))
+                .map(|p| p.wire_name.as_str()),
+        )
+        .collect();
 
     quote! {
         #[cfg(feature = #feature)]
@@ -141,6 +152,7 @@ pub fn tool(tool: &Tool) -> TokenStream {
                     open_world: #open_world,
                 },
                 input_schema: #private::input_schema::<Args>,
+                sends: &[#(#sends),*],
                 call,
             };
         }

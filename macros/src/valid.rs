@@ -264,7 +264,7 @@ fn check_tool(tool: &Tool, context: &Context, report: &mut Reporter) -> Resolved
     for segment in path.split('/') {
         let braces = segment.matches(['{', '}']).count();
         let variable =
-            segment.starts_with('{') && segment.ends_with('}') && braces == 2 && segment.len() > 2;
+            braces == 2 && ast::variable(segment).is_some_and(|(name, _)| !name.is_empty());
         if braces > 0 && !variable {
             report.at(
                 tool.path.site,
@@ -297,11 +297,31 @@ fn check_tool(tool: &Tool, context: &Context, report: &mut Reporter) -> Resolved
     }
 
     let mut segments = Vec::new();
-    for segment in path.split('/') {
-        let Some(variable) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+    let last = path.split('/').count().saturating_sub(1);
+    for (position, segment) in path.split('/').enumerate() {
+        let Some((variable, rest)) = ast::variable(segment) else {
             segments.push(Segment::Literal(segment.to_owned()));
             continue;
         };
+        // A folder path fills the rest of the path, and only a file_path can.
+        let file_path = tool.params.iter().any(|p| {
+            p.name.value == variable && p.format.as_ref().is_some_and(|f| f.value == "file_path")
+        });
+        if rest && position != last {
+            report.at(
+                tool.path.site,
+                format!("{{{variable}*}} spans the rest of the path, so it is its last segment"),
+            );
+        }
+        if rest != file_path {
+            report.at(
+                tool.path.site,
+                format!(
+                    "a folder path is written {{{variable}*}} and filled by a parameter with \
+                     format = \"file_path\", one with the other"
+                ),
+            );
+        }
         let direct =
             tool.params.iter().enumerate().position(|(i, p)| {
                 p.name.value == variable && params[i].location == Location::Path

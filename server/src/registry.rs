@@ -30,6 +30,9 @@ pub struct ToolDef {
     pub annotations: Annotations,
     /// The input JSON Schema (draft 2020-12).
     pub input_schema: fn() -> Map<String, Value>,
+    /// The query or form parameters the call may send (a rust_type's own keys,
+    /// such as `customField_{id}`, are its encoder's).
+    pub sends: &'static [&'static str],
     /// Validates the arguments, then makes the Backlog call(s).
     pub call: for<'a> fn(&'a CallContext, Map<String, Value>) -> CallFuture<'a>,
 }
