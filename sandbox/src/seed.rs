@@ -114,7 +114,7 @@ macro_rules! space_data {
 /// | issues | DEMO-1…40 = ids 1–40 (11–13 are subtasks of 10); WEB-1…10 = ids 41–50 (generated) |
 /// | comments | DEMO-1: 1–3, DEMO-2: 4, DEMO-5: 5–6, DEMO-10: 7, WEB-1: 8–9 |
 /// | stars | received by 1: DEMO-4 (1), comments 2, 6 (2, 3); by 2: DEMO-1 (4), wiki 1 (5), comments 1, 5 (6, 7), DEMO-5 (8); by 3: wiki 3 (9); by 5: comment 8 (10), WEB-3 (11) |
-/// | attachments | one id space: wikis 1 logo.png (wiki 1, PNG), 2 議事録 2026-03.txt (wiki 2, UTF-8 text), 3 release-checklist.pdf (wiki 3, PDF); documents 4 install-screen.png (Installation, PNG), 5 architecture.zip (Architecture, zip); issues 6 login-screen.png (DEMO-1, PNG), 7 議事録.txt (DEMO-2, UTF-8 text), 8 crash-report.pdf (DEMO-5, PDF); pull request 9 benchmark.csv (app #1, CSV); bytes from `files/`, uploads from 10 |
+/// | attachments | one id space: 1 login-screen.png (DEMO-1, PNG), 2 議事録 2026-03.txt (wiki 2, UTF-8 text), 3 release-checklist.pdf (wiki 3, PDF), 4 install-screen.png (document Installation, PNG), 5 architecture.zip (document Architecture, zip), 6 logo.png (wiki 1, PNG), 7 議事録.txt (DEMO-2, UTF-8 text), 8 crash-report.pdf (DEMO-5, PDF), 9 benchmark.csv (app #1, CSV); bytes from `files/`, uploads from 10 |
 /// | related issues | links 1 DEMO-1–DEMO-2, 2 DEMO-1–DEMO-5, 3 DEMO-40–DEMO-3, 4 WEB-1–WEB-2 |
 /// | shared files | DEMO 1 `/docs`, 2 `/README.md` (linked to DEMO-1), 3 `/logo.png`, 4 `/docs/specs`, 5 `/docs/manual.pdf` (linked to wiki 3), 6 `/docs/specs/api-v2.txt` and 7 `/docs/specs/要件定義.txt` (both DEMO-3); WEB 8 `/assets` |
 /// | repositories | DEMO 1 app (branches main, develop, feature/login-fix, feature/csv-export, fix/search-timeout), 2 docs (main, draft/api-guide) |
@@ -185,12 +185,12 @@ mod tests {
         };
         let parents: Vec<_> = state.attachments.iter().map(|a| a.parent).collect();
         let expected = [
-            Parent::Wiki(1),
+            Parent::Issue(1),
             Parent::Wiki(2),
             Parent::Wiki(3),
             document("Installation"),
             document("Architecture"),
-            Parent::Issue(1),
+            Parent::Wiki(1),
             Parent::Issue(2),
             Parent::Issue(5),
             Parent::PullRequest(1),

@@ -81,7 +81,7 @@ async fn seeded_attachments_show_on_their_issues_and_download_with_their_bytes()
     let api = Api::start().await;
     let issue = api.get("/issues/DEMO-1").await;
     let attachments = &issue["attachments"];
-    assert_eq!(ids(attachments), [6]);
+    assert_eq!(ids(attachments), [1]);
     let file_info = &attachments[0];
     assert_eq!(
         keys(file_info),
@@ -99,7 +99,7 @@ async fn seeded_attachments_show_on_their_issues_and_download_with_their_bytes()
         serde_json::json!([])
     );
 
-    let png = api.get_reply("/issues/DEMO-1/attachments/6").await;
+    let png = api.get_reply("/issues/DEMO-1/attachments/1").await;
     assert_eq!(
         png.download(PNG, "image/png"),
         "attachment; filename=\"login-screen.png\"; filename*=UTF-8''login-screen.png"
@@ -122,7 +122,7 @@ async fn unknown_attachments_and_issues_are_404() {
     for target in [
         "/issues/DEMO-1/attachments/7", // another issue's
         "/issues/DEMO-1/attachments/9", // a pull request's
-        "/issues/DEMO-1/attachments/1", // a wiki page's
+        "/issues/DEMO-1/attachments/6", // a wiki page's
         "/issues/DEMO-1/attachments/4", // a document's
         "/issues/DEMO-1/attachments/99",
         "/issues/DEMO-1/attachments/x",
@@ -266,19 +266,19 @@ async fn update_issue_and_comments_attach_uploads_and_say_so_in_the_change_log()
 #[tokio::test]
 async fn deleting_an_attachment_answers_its_file_info_and_logs_the_change() {
     let api = Api::start().await;
-    let reply = api.delete("/issues/DEMO-1/attachments/6").await;
+    let reply = api.delete("/issues/DEMO-1/attachments/1").await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let deleted = reply.json();
     assert_eq!(
         (deleted["id"].as_u64(), deleted["name"].as_str()),
-        (Some(6), Some("login-screen.png"))
+        (Some(1), Some("login-screen.png"))
     );
     assert_eq!(deleted["size"], PNG.len());
     assert_eq!(
         api.get("/issues/DEMO-1").await["attachments"],
         serde_json::json!([])
     );
-    api.get_reply("/issues/DEMO-1/attachments/6")
+    api.get_reply("/issues/DEMO-1/attachments/1")
         .await
         .error(404, 6);
     let comments = api.get("/issues/DEMO-1/comments").await;
@@ -300,10 +300,10 @@ async fn deleting_an_attachment_answers_its_file_info_and_logs_the_change() {
 async fn deleting_an_issue_shows_its_attachments_once_more_then_drops_them() {
     let api = Api::start().await;
     let deleted = api.delete("/issues/DEMO-1").await.json();
-    assert_eq!(ids(&deleted["attachments"]), [6]);
+    assert_eq!(ids(&deleted["attachments"]), [1]);
     assert_eq!(ids(&deleted["sharedFiles"]), [2]);
     // The upload's id was the issue's, so it cannot be used again.
-    let form = "projectId=1&summary=S&issueTypeId=1&priorityId=3&attachmentId%5B%5D=6";
+    let form = "projectId=1&summary=S&issueTypeId=1&priorityId=3&attachmentId%5B%5D=1";
     api.post("/issues", form).await.error(400, 7);
     // Its pull request keeps its own attachment but no longer links the issue.
     let pr = api

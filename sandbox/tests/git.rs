@@ -465,7 +465,7 @@ async fn pull_request_attachments_list_download_and_delete() {
         "attachment; filename=\"benchmark.csv\"; filename*=UTF-8''benchmark.csv"
     );
     // An issue's attachment is not the pull request's.
-    api.get_reply(&format!("{attachments}/6"))
+    api.get_reply(&format!("{attachments}/1"))
         .await
         .error(404, 6);
     api.get_reply(&format!("{APP}/pullRequests/2/attachments/9"))

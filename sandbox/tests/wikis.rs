@@ -109,7 +109,7 @@ async fn a_page_has_content_tags_attachments_shared_files_and_stars() {
     );
     assert_eq!(
         (&attachment["id"], &attachment["name"], &attachment["size"]),
-        (&json!(1), &json!("logo.png"), &json!(138))
+        (&json!(6), &json!("logo.png"), &json!(138))
     );
     assert_eq!(attachment["createdUser"]["id"], 2);
     let stars = home["stars"].as_array().unwrap();
@@ -162,7 +162,7 @@ async fn attachments_list_and_download_with_their_bytes_type_and_name() {
         "No wiki."
     );
 
-    let png = api.get_reply("/wikis/1/attachments/1").await;
+    let png = api.get_reply("/wikis/1/attachments/6").await;
     assert!(png.bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
     assert_eq!(
         png.download(LOGO, "image/png"),
@@ -192,9 +192,10 @@ async fn attachments_list_and_download_with_their_bytes_type_and_name() {
     pdf.download(CHECKLIST, "application/pdf");
     assert!(pdf.bytes.starts_with(b"%PDF-1.4"));
 
-    // An attachment of another page, or none at all.
+    // An attachment of another page or of an issue, or none at all.
     for path in [
         "/wikis/1/attachments/2",
+        "/wikis/1/attachments/1",
         "/wikis/1/attachments/99",
         "/wikis/1/attachments/x",
     ] {
