@@ -27,7 +27,8 @@ struct Case {
     arguments: toml::Table,
     /// `METHOD /api/v2/path?query`, the path and query exactly as sent.
     request: String,
-    /// The form body exactly as sent (writes only).
+    /// The form body exactly as sent (writes only); for a multipart upload, its
+    /// parts as `name; filename; content type; content` lines.
     #[serde(default)]
     body: String,
 }
@@ -47,6 +48,28 @@ fn request_line(request: &RecordedRequest) -> String {
         line.push_str(&request.raw_query);
     }
     line
+}
+
+/// The body as a case states it: the raw form, or a multipart body's parts
+/// (its boundary is random).
+fn body_of(request: &RecordedRequest) -> String {
+    if request.multipart.is_empty() {
+        return request.raw_body.clone();
+    }
+    let parts: Vec<String> = request
+        .multipart
+        .iter()
+        .map(|part| {
+            format!(
+                "{}; {}; {}; {}",
+                part.name.as_deref().unwrap_or_default(),
+                part.file_name.as_deref().unwrap_or_default(),
+                part.content_type.as_deref().unwrap_or_default(),
+                String::from_utf8_lossy(&part.bytes)
+            )
+        })
+        .collect();
+    parts.join("\n")
 }
 
 /// What is wrong with one case's outcome, if anything.
@@ -77,18 +100,23 @@ async fn run(case: &Case) -> Option<String> {
             case.request
         ));
     }
-    if request.raw_body != case.body {
+    let body = body_of(request);
+    if body != case.body {
         problems.push(format!(
             "body\n    expected {:?}\n    sent     {:?}",
-            case.body, request.raw_body
+            case.body, body
         ));
     }
     if request.route.is_none() {
         problems.push("no sandbox route answered (the not-found fallback did)".to_owned());
     }
-    if request.method != "GET"
-        && request.content_type.as_deref() != Some("application/x-www-form-urlencoded")
-    {
+    let form = request.content_type.as_deref() == Some("application/x-www-form-urlencoded");
+    let upload = !request.multipart.is_empty()
+        && request
+            .content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("multipart/form-data; boundary="));
+    if request.method != "GET" && !form && !upload {
         problems.push(format!("content type {:?}", request.content_type));
     }
     if request.api_key.as_deref() != Some(DEFAULT_API_KEY) {

@@ -291,10 +291,8 @@ fn struct_field(param: &Param) -> TokenStream {
         let constant = format.constant();
         schemars.push(quote!(extend("pattern" = #private::check::#constant.pattern)));
     }
-    if let Some((scalar, array)) = param.wire() {
-        if scalar == Scalar::Date && !array {
-            schemars.push(quote!(extend("format" = "date")));
-        }
+    if param.wire() == Some((Scalar::Date, false)) {
+        schemars.push(quote!(extend("format" = "date")));
     }
     // Only the declaration's own bounds are published; defaults are only enforced.
     if let Some(bound) = param.max_length.filter(|b| b.published) {

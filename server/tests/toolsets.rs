@@ -125,12 +125,12 @@ fn enable_toolsets_narrows_but_never_widens() {
         inventory::declared_in(&first).into_iter().collect()
     );
     let error = Inventory::builder()
-        .toolsets(Some(vec!["wiki".to_owned()]))
+        .toolsets(Some(vec!["wikis".to_owned()]))
         .build()
         .err()
-        .expect("wiki is no toolset yet")
+        .expect("wikis is no toolset")
         .to_string();
-    assert!(error.contains("wiki") && error.contains(&first), "{error}");
+    assert!(error.contains("wikis") && error.contains(&first), "{error}");
     if let Some(missing) = registry::toolsets().iter().find(|t| !t.compiled) {
         let error = Inventory::builder()
             .toolsets(Some(vec![missing.name.to_owned()]))
