@@ -331,3 +331,141 @@ async fn get_and_count_issues_with_filters() {
         ])
     );
 }
+
+#[tokio::test]
+async fn downloads_keep_their_bytes_and_their_file_names() {
+    use base64::Engine as _;
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    let text = include_bytes!("../sandbox/data/demo/files/minutes-2026-01.txt");
+    // As text content, after a line that describes the file (filename* preferred).
+    let reply = client
+        .call_raw(
+            "get_issue_attachment",
+            json!({"issueKey": "DEMO-2", "attachmentId": 7}),
+        )
+        .await;
+    let content = &reply["result"]["content"];
+    let about: Value = serde_json::from_str(content[0]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(about["fileName"], "議事録.txt", "{reply}");
+    assert_eq!(about["size"], text.len());
+    assert_eq!(content[1]["type"], "text");
+    assert_eq!(content[1]["text"].as_str().unwrap().as_bytes(), text);
+    // As one JSON text with format = base64.
+    let base64 = client
+        .call(
+            "get_issue_attachment",
+            json!({"issueId": 2, "attachmentId": 7, "format": "base64"}),
+        )
+        .await
+        .json();
+    assert_eq!(base64["filename"], "議事録.txt");
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(base64["content"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(decoded, text);
+    // A PDF is an embedded resource with its MIME type.
+    let reply = client
+        .call_raw(
+            "get_issue_attachment",
+            json!({"issueKey": "DEMO-5", "attachmentId": 8}),
+        )
+        .await;
+    let resource = &reply["result"]["content"][1]["resource"];
+    assert_eq!(resource["mimeType"], "application/pdf", "{reply}");
+    let pdf = include_bytes!("../sandbox/data/demo/files/crash-report.pdf");
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(resource["blob"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(decoded, pdf);
+}
+
+/// Every custom field kind is written by add_issue, changed by update_issue,
+/// and found by a search on it.
+#[tokio::test]
+async fn every_custom_field_kind_is_written_changed_and_searched() {
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    let created = client
+        .call(
+            "add_issue",
+            json!({"projectId": 1, "summary": "Kinds", "issueTypeId": 2, "priorityId": 3, "customFields": [
+                {"id": 1, "value": "Initech"}, {"id": 2, "value": 42}, {"id": 3, "value": "2031-05-06"},
+                {"id": 4, "value": 2}, {"id": 5, "value": [6, 7]}, {"id": 6, "value": [9], "otherValue": "Rare"},
+                {"id": 7, "value": 13, "otherValue": "Edge case"}
+            ]}),
+        )
+        .await
+        .json();
+    let key = created["issueKey"].as_str().unwrap().to_owned();
+    let filters = [
+        json!({"type": "text", "id": 1, "value": "initech"}),
+        json!({"type": "numeric", "id": 2, "min": 41, "max": 43}),
+        json!({"type": "date", "id": 3, "min": "2031-05-06", "max": "2031-05-06"}),
+        json!({"type": "list", "id": 4, "value": 2}),
+        json!({"type": "list", "id": 5, "value": [7]}),
+        json!({"type": "list", "id": 6, "value": 9}),
+        json!({"type": "list", "id": 7, "value": 13}),
+    ];
+    let found = |filter: Value| {
+        let client = &client;
+        async move {
+            let issues = client
+                .call(
+                    "get_issues",
+                    json!({"projectId": [1], "customFields": [filter]}),
+                )
+                .await
+                .json();
+            issues
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["issueKey"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    for filter in filters.clone() {
+        assert!(found(filter.clone()).await.contains(&key), "{filter}");
+    }
+    let other = |issue: &Value, id: u64| {
+        issue["customFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .map(|f| f["otherValue"].clone())
+            .unwrap()
+    };
+    assert_eq!(other(&created, 6), "Rare");
+    assert_eq!(other(&created, 7), "Edge case");
+
+    // Changed: the old values no longer match, the new ones do.
+    client
+        .call(
+            "update_issue",
+            json!({"issueKey": key, "customFields": [
+                {"id": 1, "value": "Hooli"}, {"id": 2, "value": 7}, {"id": 3, "value": "2032-01-01"},
+                {"id": 4, "value": 3}, {"id": 5, "value": [4]}, {"id": 6, "value": [10]}, {"id": 7, "value": 11}
+            ]}),
+        )
+        .await
+        .json();
+    for filter in filters {
+        assert!(
+            !found(filter.clone()).await.contains(&key),
+            "still found by {filter}"
+        );
+    }
+    for filter in [
+        json!({"type": "text", "id": 1, "value": "hooli"}),
+        json!({"type": "numeric", "id": 2, "max": 7}),
+        json!({"type": "date", "id": 3, "min": "2032-01-01"}),
+        json!({"type": "list", "id": 4, "value": 3}),
+        json!({"type": "list", "id": 5, "value": 4}),
+        json!({"type": "list", "id": 6, "value": [10]}),
+        json!({"type": "list", "id": 7, "value": 11}),
+    ] {
+        assert!(found(filter.clone()).await.contains(&key), "{filter}");
+    }
+}

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
+import os
 import re
 import sys
 import traceback
@@ -105,6 +107,22 @@ async def scenario(client: Client, args: argparse.Namespace) -> None:
               and read.get("summary") == summary
               and (read.get("issueType") or {}).get("id") == 2 and (read.get("priority") or {}).get("id") == 3,
               f"get_issue reads back {key} as written (summary, Task, Normal)", got)
+
+    # Downloads: an image and a UTF-8 text attachment, decoded, equal to the sandbox's files.
+    files = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../sandbox/data/demo/files")
+    image = await call(client, "get_issue_attachment", {"issueKey": "DEMO-1", "attachmentId": 1})
+    blocks = image.content
+    expected_png = open(os.path.join(files, "screenshot.png"), "rb").read()
+    got_png = base64.b64decode(blocks[1].data) if len(blocks) == 2 and blocks[1].type == "image" else None
+    check(not image.is_error and got_png == expected_png and blocks[1].mime_type == "image/png",
+          "get_issue_attachment returns DEMO-1's PNG as image content, byte for byte", image)
+    text = await call(client, "get_issue_attachment", {"issueId": 2, "attachmentId": 7})
+    blocks = text.content
+    expected_text = open(os.path.join(files, "minutes-2026-01.txt"), "rb").read()
+    got_text = blocks[1].text.encode("utf-8") if len(blocks) == 2 and blocks[1].type == "text" else None
+    about = json.loads(blocks[0].text) if blocks and blocks[0].type == "text" else {}
+    check(not text.is_error and got_text == expected_text and about.get("fileName") == "議事録.txt",
+          "get_issue_attachment returns DEMO-2's Japanese text file as text, byte for byte", text)
 
     bad = await call(client, "get_issue", {})
     check(bad.is_error is True and "issueId or issueKey is required" in text_of(bad),

@@ -415,7 +415,20 @@ fn file_metadata(headers: &HeaderMap, request: &BacklogRequest) -> (String, Stri
     let disposition = headers
         .get(http::header::CONTENT_DISPOSITION)
         .and_then(|v| v.to_str().ok())
-        .map(content_disposition::parse_content_disposition);
+        .map(|header| {
+            // RFC 6266: `filename*` wins over `filename`; the parser keeps the plain
+            // one when both are there, so it is given the extended one alone.
+            let extended = header
+                .split(';')
+                .map(str::trim)
+                .find(|p| p.to_ascii_lowercase().starts_with("filename*="));
+            match extended {
+                Some(param) => {
+                    content_disposition::parse_content_disposition(&format!("attachment; {param}"))
+                }
+                None => content_disposition::parse_content_disposition(header),
+            }
+        });
     let file_name = disposition
         .and_then(|d| d.filename_full())
         // A name is only a label: never a path.
@@ -478,6 +491,27 @@ mod tests {
     use http::HeaderValue;
 
     use super::*;
+
+    #[test]
+    fn a_file_name_prefers_filename_star_and_is_never_a_path() {
+        let request = BacklogRequest::new(Method::Get);
+        let name = |disposition: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                http::header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(disposition).unwrap(),
+            );
+            file_metadata(&headers, &request).0
+        };
+        assert_eq!(
+            name(
+                "attachment; filename=\"___.txt\"; filename*=UTF-8''%E8%AD%B0%E4%BA%8B%E9%8C%B2.txt"
+            ),
+            "議事録.txt"
+        );
+        assert_eq!(name("attachment; filename=\"report.pdf\""), "report.pdf");
+        assert_eq!(name("attachment; filename=\"../../etc/passwd\""), "passwd");
+    }
 
     #[test]
     fn backoff_grows_with_jitter() {
