@@ -4,10 +4,14 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::{Parser, ValueEnum};
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use crate::backlog::{ConfigError, Credential, Space, SpaceConfig};
-use crate::context::Spaces;
+use crate::context::{Organization, Spaces};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Transport {
@@ -42,6 +46,26 @@ pub struct Config {
     /// Only these toolsets, comma-separated (space, project, issue, …); default: all compiled in.
     #[arg(long, env = "ENABLE_TOOLSETS", value_delimiter = ',')]
     pub enable_toolsets: Vec<String>,
+    /// Single tools to offer besides the toolsets', comma-separated.
+    #[arg(long, env = "TOOLS", value_delimiter = ',')]
+    pub tools: Vec<String>,
+    /// Tools never to offer, comma-separated; wins over everything else.
+    #[arg(long, env = "EXCLUDE_TOOLS", value_delimiter = ',')]
+    pub exclude_tools: Vec<String>,
+    /// Only tools that read (annotated read-only), whatever else is chosen.
+    #[arg(long, env = "READ_ONLY", value_parser = BoolishValueParser::new(), num_args = 0..=1,
+          default_value = "false", default_missing_value = "true")]
+    pub read_only: bool,
+    /// No tool that deletes or removes (annotated destructive); writes stay allowed.
+    #[arg(long, env = "DISABLE_DESTRUCTIVE", value_parser = BoolishValueParser::new(), num_args = 0..=1,
+          default_value = "false", default_missing_value = "true")]
+    pub disable_destructive: bool,
+    /// A prefix for every tool name, e.g. backlog_.
+    #[arg(long, env = "PREFIX", default_value = "")]
+    pub prefix: String,
+    /// Print every description key with its current text as JSON, and exit.
+    #[arg(long, alias = "export-descriptions")]
+    pub export_translations: bool,
     /// Backlog space host name, e.g. yourspace.backlog.com.
     #[arg(long, env = "BACKLOG_DOMAIN", hide_env_values = true)]
     pub backlog_domain: Option<String>,
@@ -96,11 +120,76 @@ pub enum StartupError {
     Config(#[from] ConfigError),
     #[error("--http-path must start with '/', got {0:?}")]
     HttpPath(String),
+    #[error(
+        "organization {0}: set BACKLOG_ORG_{0}_DOMAIN (e.g. yourspace.backlog.com) or BACKLOG_ORG_{0}_BASE_URL"
+    )]
+    MissingOrgDomain(String),
+    #[error("{0} is not set: every organization needs its API key")]
+    MissingOrgApiKey(String),
+    #[error(
+        "BACKLOG_DEFAULT_ORG is not set: with organizations configured, name the one calls go to by default (one of {0})"
+    )]
+    MissingDefaultOrg(String),
+    #[error("{0} (BACKLOG_DEFAULT_ORG)")]
+    Organizations(crate::context::SpacesError),
 }
 
 impl Config {
-    /// The Backlog space from BACKLOG_BASE_URL or BACKLOG_DOMAIN, called with BACKLOG_API_KEY.
+    /// The Backlog spaces: the organizations of `BACKLOG_ORG_<NAME>_DOMAIN` (or
+    /// `_BASE_URL`) with `_API_KEY` and `BACKLOG_DEFAULT_ORG` when any is set,
+    /// else the one space of BACKLOG_BASE_URL or BACKLOG_DOMAIN with BACKLOG_API_KEY.
     pub fn spaces(&self) -> Result<Spaces, StartupError> {
+        self.spaces_from(std::env::vars())
+    }
+
+    /// [`Config::spaces`] with the organizations read from `env`.
+    pub fn spaces_from(
+        &self,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Spaces, StartupError> {
+        let env: BTreeMap<String, String> = env.into_iter().collect();
+        let mut names: Vec<String> = env
+            .keys()
+            .filter_map(|key| {
+                let rest = key.strip_prefix("BACKLOG_ORG_")?;
+                rest.strip_suffix("_DOMAIN")
+                    .or_else(|| rest.strip_suffix("_BASE_URL"))
+                    .map(str::to_owned)
+            })
+            .filter(|name| !name.is_empty())
+            .collect();
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            return self.single_space();
+        }
+        let value = |key: String| env.get(&key).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let mut organizations = Vec::new();
+        for name in &names {
+            let base_url = match (
+                value(format!("BACKLOG_ORG_{name}_BASE_URL")),
+                value(format!("BACKLOG_ORG_{name}_DOMAIN")),
+            ) {
+                (Some(url), _) => url.to_owned(),
+                (None, Some(domain)) => SpaceConfig::base_url_for_domain(domain)?,
+                (None, None) => return Err(StartupError::MissingOrgDomain(name.clone())),
+            };
+            let setting = format!("BACKLOG_ORG_{name}_API_KEY");
+            let key = value(setting.clone())
+                .ok_or_else(|| StartupError::MissingOrgApiKey(setting.clone()))?;
+            let credential = Credential::api_key(key, &setting).map_err(ConfigError::from)?;
+            organizations.push(Organization {
+                name: name.clone(),
+                space: Arc::new(Space::new(self.space_config(base_url))?),
+                credential: Some(credential),
+            });
+        }
+        let default = value("BACKLOG_DEFAULT_ORG".to_owned())
+            .ok_or_else(|| StartupError::MissingDefaultOrg(names.join(", ")))?;
+        Spaces::organizations(organizations, default).map_err(StartupError::Organizations)
+    }
+
+    fn single_space(&self) -> Result<Spaces, StartupError> {
         let base_url = match (&self.backlog_base_url, &self.backlog_domain) {
             (Some(url), _) if !url.trim().is_empty() => url.trim().to_owned(),
             (_, Some(domain)) if !domain.trim().is_empty() => {
@@ -135,6 +224,24 @@ impl Config {
         }
     }
 
+    /// The options of what this server offers (the descriptions come separately).
+    pub fn inventory(&self) -> crate::inventory::Builder {
+        let list = |values: &[String]| -> Vec<String> {
+            values
+                .iter()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .collect()
+        };
+        crate::inventory::Inventory::builder()
+            .toolsets(self.toolsets())
+            .tools(list(&self.tools))
+            .exclude_tools(list(&self.exclude_tools))
+            .read_only(self.read_only)
+            .disable_destructive(self.disable_destructive)
+            .prefix(self.prefix.trim())
+    }
+
     /// The toolsets chosen at run time, if narrowed.
     pub fn toolsets(&self) -> Option<Vec<String>> {
         let chosen: Vec<String> = self
@@ -164,6 +271,22 @@ mod tests {
     }
 
     #[test]
+    fn boolean_switches_take_a_flag_or_a_value() {
+        assert!(!parse(&[]).read_only);
+        assert!(parse(&["--read-only"]).read_only);
+        assert!(parse(&["--read-only", "true"]).read_only);
+        assert!(!parse(&["--disable-destructive=false"]).disable_destructive);
+        let config = parse(&[
+            "--tools",
+            "get_issue, get_wiki",
+            "--exclude-tools",
+            "delete_issue",
+        ]);
+        assert_eq!(config.tools, ["get_issue", " get_wiki"]);
+        assert_eq!(config.exclude_tools, ["delete_issue"]);
+    }
+
+    #[test]
     fn defaults_match_the_official_server() {
         let config = parse(&[]);
         assert_eq!(config.transport, Transport::Stdio);
@@ -189,6 +312,54 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(error.contains("BACKLOG_API_KEY"), "{error}");
+    }
+
+    #[test]
+    fn organizations_come_from_backlog_org_variables() {
+        let env = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let config = parse(&[]);
+        let spaces = config
+            .spaces_from(env(&[
+                ("BACKLOG_ORG_ACME_DOMAIN", "acme.backlog.com"),
+                ("BACKLOG_ORG_ACME_API_KEY", "a"),
+                ("BACKLOG_ORG_BETA_BASE_URL", "http://127.0.0.1:9/api/v2"),
+                ("BACKLOG_ORG_BETA_API_KEY", "b"),
+                ("BACKLOG_DEFAULT_ORG", "BETA"),
+            ]))
+            .unwrap();
+        assert!(spaces.is_multi());
+        assert_eq!(spaces.names(), ["ACME", "BETA"]);
+        assert_eq!(spaces.default_organization().name, "BETA");
+        assert_eq!(
+            spaces.all()[0].space.base_url(),
+            "https://acme.backlog.com/api/v2"
+        );
+        let error =
+            |pairs: &[(&str, &str)]| config.spaces_from(env(pairs)).err().unwrap().to_string();
+        let text = error(&[
+            ("BACKLOG_ORG_ACME_DOMAIN", "acme.backlog.com"),
+            ("BACKLOG_ORG_ACME_API_KEY", "a"),
+        ]);
+        assert!(
+            text.contains("BACKLOG_DEFAULT_ORG") && text.contains("ACME"),
+            "{text}"
+        );
+        let text = error(&[
+            ("BACKLOG_ORG_ACME_DOMAIN", "acme.backlog.com"),
+            ("BACKLOG_ORG_ACME_API_KEY", "a"),
+            ("BACKLOG_DEFAULT_ORG", "GAMMA"),
+        ]);
+        assert!(text.contains("GAMMA") && text.contains("ACME"), "{text}");
+        let text = error(&[
+            ("BACKLOG_ORG_ACME_DOMAIN", "acme.backlog.com"),
+            ("BACKLOG_DEFAULT_ORG", "ACME"),
+        ]);
+        assert!(text.contains("BACKLOG_ORG_ACME_API_KEY"), "{text}");
     }
 
     #[test]

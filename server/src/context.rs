@@ -42,6 +42,8 @@ pub struct Organization {
 pub struct Spaces {
     organizations: Vec<Organization>,
     default: usize,
+    /// Whether the spaces are named organizations (BACKLOG_ORG_*), even one.
+    named: bool,
 }
 
 /// Why a set of spaces cannot be built.
@@ -65,6 +67,7 @@ impl Spaces {
                 credential,
             }],
             default: 0,
+            named: false,
         }
     }
 
@@ -94,12 +97,17 @@ impl Spaces {
         Ok(Spaces {
             organizations,
             default,
+            named: true,
         })
     }
 
-    /// Whether calls choose among several organizations.
+    /// Whether calls choose among named organizations (the `organization` argument).
     pub fn is_multi(&self) -> bool {
-        self.organizations.len() > 1
+        self.named
+    }
+
+    pub fn all(&self) -> &[Organization] {
+        &self.organizations
     }
 
     pub fn names(&self) -> Vec<&str> {

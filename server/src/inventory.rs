@@ -13,16 +13,57 @@ use std::sync::Arc;
 use rmcp::model::ToolAnnotations;
 use serde_json::{Map, Value, json};
 
+use crate::descriptions::Descriptions;
 use crate::registry::{self, Annotations, DECLARED, TOOLS, ToolDef, Toolset};
 
 /// The tools (and what they need) one server offers, built once.
 pub struct Inventory {
     tools: Vec<&'static ToolDef>,
-    by_name: HashMap<&'static str, usize>,
+    /// The names tools are offered under (the prefix included), in listing order.
+    names: Vec<String>,
+    by_name: HashMap<String, usize>,
     descriptors: Arc<Vec<rmcp::model::Tool>>,
     toolsets: Vec<&'static Toolset>,
     reserved: Vec<Reserved>,
+    /// Tools the server answers itself, by the names they are offered under.
+    locals: Vec<(String, Local)>,
     instructions: String,
+}
+
+/// A tool the server answers itself, without a Backlog call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Local {
+    /// The configured organizations (names, domains, the default; never keys).
+    ListOrganizations,
+}
+
+impl Local {
+    pub fn name(self) -> &'static str {
+        match self {
+            Local::ListOrganizations => "list_organizations",
+        }
+    }
+
+    fn descriptor(self, name: &str) -> rmcp::model::Tool {
+        let (title, description) = match self {
+            Local::ListOrganizations => (
+                "List organizations",
+                "Returns the Backlog organizations this server can call (name, domain, default); give one as organization.",
+            ),
+        };
+        let schema = json!({"type": "object"});
+        let Value::Object(schema) = schema else {
+            unreachable!("an object")
+        };
+        rmcp::model::Tool::new(name.to_owned(), description, Arc::new(schema))
+            .with_title(title)
+            .with_annotations(annotations(Annotations {
+                read_only: true,
+                destructive: false,
+                idempotent: true,
+                open_world: false,
+            }))
+    }
 }
 
 /// A runtime parameter the server adds to schemas when its option is on; the
@@ -69,15 +110,31 @@ pub enum InventoryError {
         "toolset {name:?} is not compiled into this binary; build with `--features {name}` (compiled in: {compiled})"
     )]
     NotCompiled { name: String, compiled: String },
+    #[error("unknown tool {name:?} in {setting}; {hint}")]
+    UnknownTool {
+        name: String,
+        setting: &'static str,
+        hint: String,
+    },
     #[error("tool {0:?} is declared twice")]
     DuplicateTool(&'static str),
 }
 
-/// The options an inventory is built from.
+/// The options an inventory is built from. The precedence: the toolsets
+/// (all compiled in by default) plus single `tools`, minus `exclude_tools`
+/// (always), then `read_only` and `disable_destructive` filter what is left;
+/// the prefix and the description overrides rewrite it.
 #[derive(Clone, Debug, Default)]
 pub struct Builder {
     toolsets: Option<Vec<String>>,
+    tools: Vec<String>,
+    exclude_tools: Vec<String>,
+    read_only: bool,
+    disable_destructive: bool,
+    prefix: String,
+    descriptions: Descriptions,
     reserved: Vec<Reserved>,
+    locals: Vec<Local>,
 }
 
 impl Builder {
@@ -87,10 +144,48 @@ impl Builder {
         self
     }
 
-    /// Calls choose one of several organizations with the `organization` argument.
+    /// Single tools offered besides the toolsets'.
+    pub fn tools(mut self, tools: Vec<String>) -> Self {
+        self.tools = tools;
+        self
+    }
+
+    /// Tools never offered, whatever else says so.
+    pub fn exclude_tools(mut self, tools: Vec<String>) -> Self {
+        self.exclude_tools = tools;
+        self
+    }
+
+    /// Only tools whose annotations say read-only.
+    pub fn read_only(mut self, on: bool) -> Self {
+        self.read_only = on;
+        self
+    }
+
+    /// No tool whose annotations say destructive (deletes, removals).
+    pub fn disable_destructive(mut self, on: bool) -> Self {
+        self.disable_destructive = on;
+        self
+    }
+
+    /// Every tool is offered as `{prefix}{name}`.
+    pub fn prefix(mut self, prefix: &str) -> Self {
+        self.prefix = prefix.to_owned();
+        self
+    }
+
+    /// Descriptions of tools and parameters to use instead of the declared ones.
+    pub fn descriptions(mut self, descriptions: Descriptions) -> Self {
+        self.descriptions = descriptions;
+        self
+    }
+
+    /// Calls choose one of several organizations with the `organization` argument,
+    /// and list_organizations lists them.
     pub fn organizations(mut self, names: Vec<String>, default: String) -> Self {
         self.reserved
             .push(Reserved::Organization { names, default });
+        self.locals.push(Local::ListOrganizations);
         self
     }
 
@@ -116,38 +211,85 @@ impl Builder {
                 }
             }
         }
-        let enabled = |toolset: &Toolset| {
+        check_tool_names(&self.tools, "TOOLS / --tools")?;
+        check_tool_names(&self.exclude_tools, "EXCLUDE_TOOLS / --exclude-tools")?;
+        let chosen = |toolset: &Toolset| {
             toolset.compiled
                 && self
                     .toolsets
                     .as_ref()
                     .is_none_or(|wanted| wanted.iter().any(|w| w == "all" || w == toolset.name))
         };
-        let toolsets: Vec<&'static Toolset> = all.iter().filter(|t| enabled(t)).collect();
-        let rank = |name: &str| toolsets.iter().position(|t| t.name == name);
-        let mut tools: Vec<&'static ToolDef> =
-            TOOLS.iter().filter(|t| rank(t.toolset).is_some()).collect();
+        let offered = |tool: &ToolDef| {
+            let listed = all.iter().any(|t| t.name == tool.toolset && chosen(t))
+                || self.tools.iter().any(|n| n == tool.name);
+            listed
+                && !self.exclude_tools.iter().any(|n| n == tool.name)
+                && (!self.read_only || tool.annotations.read_only)
+                && (!self.disable_destructive || !tool.annotations.destructive)
+        };
+        let rank = |toolset: &str| all.iter().position(|t| t.name == toolset);
+        let mut tools: Vec<&'static ToolDef> = TOOLS.iter().filter(|t| offered(t)).collect();
         tools.sort_by_key(|t| (rank(t.toolset), t.name));
+        let toolsets: Vec<&'static Toolset> = all
+            .iter()
+            .filter(|t| tools.iter().any(|tool| tool.toolset == t.name))
+            .collect();
+        let names: Vec<String> = tools
+            .iter()
+            .map(|t| format!("{}{}", self.prefix, t.name))
+            .collect();
         let mut by_name = HashMap::new();
-        for (index, tool) in tools.iter().enumerate() {
-            if by_name.insert(tool.name, index).is_some() {
-                return Err(InventoryError::DuplicateTool(tool.name));
+        for (index, name) in names.iter().enumerate() {
+            if by_name.insert(name.clone(), index).is_some() {
+                return Err(InventoryError::DuplicateTool(tools[index].name));
             }
         }
-        let descriptors = tools
+        let mut descriptors: Vec<rmcp::model::Tool> = tools
             .iter()
-            .map(|tool| descriptor(tool, &self.reserved))
+            .zip(&names)
+            .map(|(tool, name)| descriptor(tool, name, &self.reserved, &self.descriptions))
             .collect();
+        let locals: Vec<(String, Local)> = self
+            .locals
+            .iter()
+            .map(|local| (format!("{}{}", self.prefix, local.name()), *local))
+            .collect();
+        descriptors.extend(locals.iter().map(|(name, local)| local.descriptor(name)));
         let instructions = instructions(&toolsets, &self.reserved);
         Ok(Inventory {
             tools,
+            names,
             by_name,
             descriptors: Arc::new(descriptors),
             toolsets,
             reserved: self.reserved,
+            locals,
             instructions,
         })
     }
+}
+
+/// Every name must be a declared tool, and compiled in.
+fn check_tool_names(names: &[String], setting: &'static str) -> Result<(), InventoryError> {
+    for name in names {
+        if TOOLS.iter().any(|t| t.name == name) {
+            continue;
+        }
+        let hint = match DECLARED.iter().find(|d| d.name == name) {
+            Some(declared) => format!(
+                "it is in toolset {:?}, which is not compiled into this binary: build with `--features {}`",
+                declared.toolset, declared.toolset
+            ),
+            None => "the tools are listed by tools/list and in the README".to_owned(),
+        };
+        return Err(InventoryError::UnknownTool {
+            name: name.clone(),
+            setting,
+            hint,
+        });
+    }
+    Ok(())
 }
 
 impl Inventory {
@@ -162,15 +304,25 @@ impl Inventory {
             .expect("the compiled tools form an inventory")
     }
 
+    /// The tool offered under `name` (its prefix included).
     pub fn get(&self, name: &str) -> Option<&'static ToolDef> {
         self.by_name.get(name).map(|&index| self.tools[index])
     }
 
-    /// The MCP descriptor of one tool.
+    /// The MCP descriptor of one tool, by the name it is offered under.
     pub fn descriptor(&self, name: &str) -> Option<&rmcp::model::Tool> {
-        self.by_name
-            .get(name)
-            .map(|&index| &self.descriptors[index])
+        match self.by_name.get(name) {
+            Some(&index) => self.descriptors.get(index),
+            // Local tools come after the declared ones.
+            None => self.descriptors[self.tools.len()..]
+                .iter()
+                .find(|d| d.name == name),
+        }
+    }
+
+    /// The tool the server answers itself under `name`, if it is one.
+    pub fn local(&self, name: &str) -> Option<Local> {
+        self.locals.iter().find(|(n, _)| n == name).map(|(_, l)| *l)
     }
 
     /// The tools, in listing order (toolsets in tools.toml's order, then by name).
@@ -178,12 +330,17 @@ impl Inventory {
         &self.tools
     }
 
+    /// The names the tools are offered under, in listing order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
     /// The MCP descriptors, in listing order.
     pub fn descriptors(&self) -> Arc<Vec<rmcp::model::Tool>> {
         Arc::clone(&self.descriptors)
     }
 
-    /// The enabled toolsets, in tools.toml's order.
+    /// The toolsets with at least one tool offered, in tools.toml's order.
     pub fn toolsets(&self) -> &[&'static Toolset] {
         &self.toolsets
     }
@@ -196,6 +353,131 @@ impl Inventory {
     /// What an assistant is told about this server at initialize/discover.
     pub fn instructions(&self) -> &str {
         &self.instructions
+    }
+}
+
+/// What one HTTP request narrows the server's offer to, from its headers
+/// (`X-MCP-Toolsets`, `X-MCP-Tools`, `X-MCP-Exclude-Tools`, `X-MCP-Read-Only`):
+/// a gateway serves different clients different subsets of one deployment,
+/// never more than the server's own options allow.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Narrowing {
+    toolsets: Option<Vec<String>>,
+    tools: Option<Vec<String>>,
+    exclude_tools: Vec<String>,
+    read_only: bool,
+}
+
+impl Narrowing {
+    /// The narrowing of a request's headers; `None` when it has none of them.
+    pub fn from_headers(headers: &http::HeaderMap) -> Result<Option<Narrowing>, String> {
+        let list = |name: &str| -> Result<Option<Vec<String>>, String> {
+            let Some(value) = headers.get(name) else {
+                return Ok(None);
+            };
+            let text = value
+                .to_str()
+                .map_err(|_| format!("{name}: not ASCII text"))?;
+            Ok(Some(
+                text.split(',')
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty())
+                    .collect(),
+            ))
+        };
+        let toolsets = list("x-mcp-toolsets")?;
+        let tools = list("x-mcp-tools")?;
+        let exclude_tools = list("x-mcp-exclude-tools")?;
+        let read_only = match headers.get("x-mcp-read-only") {
+            None => None,
+            Some(value) => match value.to_str().unwrap_or_default().trim() {
+                "1" | "true" | "yes" | "on" => Some(true),
+                "0" | "false" | "no" | "off" | "" => Some(false),
+                other => {
+                    return Err(format!("X-MCP-Read-Only: {other:?} is not true or false"));
+                }
+            },
+        };
+        if toolsets.is_none() && tools.is_none() && exclude_tools.is_none() && read_only.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(Narrowing {
+            toolsets,
+            tools,
+            exclude_tools: exclude_tools.unwrap_or_default(),
+            read_only: read_only.unwrap_or(false),
+        }))
+    }
+}
+
+impl Inventory {
+    /// Checks a narrowing against what this server offers: it may name only
+    /// toolsets and tools the server has.
+    pub fn check(&self, narrowing: &Narrowing) -> Result<(), String> {
+        for toolset in narrowing.toolsets.iter().flatten() {
+            if !self.toolsets.iter().any(|t| t.name == toolset) {
+                let offered: Vec<&str> = self.toolsets.iter().map(|t| t.name).collect();
+                return Err(format!(
+                    "X-MCP-Toolsets: {toolset:?} is not offered here; this server offers: {}",
+                    offered.join(", ")
+                ));
+            }
+        }
+        let header_tools = [
+            (
+                "X-MCP-Tools",
+                narrowing.tools.iter().flatten().collect::<Vec<_>>(),
+            ),
+            (
+                "X-MCP-Exclude-Tools",
+                narrowing.exclude_tools.iter().collect(),
+            ),
+        ];
+        for (header, names) in header_tools {
+            for name in names {
+                if self.get(name).is_none() && self.local(name).is_none() {
+                    return Err(format!(
+                        "{header}: {name:?} is not a tool this server offers"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the tool offered as `name` stays under `narrowing`.
+    pub fn allows(&self, narrowing: &Narrowing, name: &str) -> bool {
+        if narrowing.exclude_tools.iter().any(|n| n == name) {
+            return false;
+        }
+        let (toolset, read_only) = match (self.get(name), self.local(name)) {
+            (Some(tool), _) => (Some(tool.toolset), tool.annotations.read_only),
+            (None, Some(_)) => (None, true),
+            (None, None) => return false,
+        };
+        if narrowing.read_only && !read_only {
+            return false;
+        }
+        let Some(toolset) = toolset else {
+            // The server's own tools (list_organizations) belong to no toolset.
+            return true;
+        };
+        if narrowing.toolsets.is_none() && narrowing.tools.is_none() {
+            return true;
+        }
+        let named = |list: &Option<Vec<String>>, value: &str| {
+            list.as_ref().is_some_and(|l| l.iter().any(|v| v == value))
+        };
+        named(&narrowing.toolsets, toolset) || named(&narrowing.tools, name)
+    }
+
+    /// The descriptors left under `narrowing`, in listing order.
+    pub fn narrowed(&self, narrowing: &Narrowing) -> Vec<rmcp::model::Tool> {
+        self.descriptors
+            .iter()
+            .filter(|d| self.allows(narrowing, &d.name))
+            .cloned()
+            .collect()
     }
 }
 
@@ -234,8 +516,14 @@ fn instructions(toolsets: &[&Toolset], reserved: &[Reserved]) -> String {
 }
 
 /// The MCP `Tool` descriptor of a declaration under these options.
-fn descriptor(tool: &ToolDef, reserved: &[Reserved]) -> rmcp::model::Tool {
+fn descriptor(
+    tool: &ToolDef,
+    name: &str,
+    reserved: &[Reserved],
+    descriptions: &Descriptions,
+) -> rmcp::model::Tool {
     let mut schema = (tool.input_schema)();
+    descriptions.apply_to_schema(tool.name, &mut schema);
     for option in reserved.iter().filter(|r| r.applies_to(tool)) {
         let properties = schema
             .entry("properties")
@@ -244,7 +532,8 @@ fn descriptor(tool: &ToolDef, reserved: &[Reserved]) -> rmcp::model::Tool {
             properties.insert(option.name().to_owned(), option.schema());
         }
     }
-    rmcp::model::Tool::new(tool.name, tool.description, Arc::new(schema))
+    let description = descriptions.tool(tool.name).unwrap_or(tool.description);
+    rmcp::model::Tool::new(name.to_owned(), description.to_owned(), Arc::new(schema))
         .with_title(tool.title)
         .with_annotations(annotations(tool.annotations))
 }

@@ -17,6 +17,7 @@ extern crate self as backlog_mcp;
 pub mod backlog;
 pub mod config;
 pub mod context;
+pub mod descriptions;
 pub mod http;
 pub mod inventory;
 pub mod mcp;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use backlog_mcp::config::{Config, Transport};
 use backlog_mcp::context::Spaces;
+use backlog_mcp::descriptions::Descriptions;
 use backlog_mcp::http::{self, HttpOptions};
-use backlog_mcp::inventory::Inventory;
 use backlog_mcp::mcp::BacklogMcp;
 use clap::Parser;
 use rmcp::ServiceExt;
@@ -41,14 +41,34 @@ fn main() -> ExitCode {
 
 async fn run(config: Config) -> anyhow::Result<()> {
     config.check_http_path()?;
-    let inventory = Inventory::builder().toolsets(config.toolsets()).build()?;
+    let loaded = Descriptions::load(std::env::vars(), std::env::home_dir().as_deref());
+    if let Some(problem) = &loaded.unreadable {
+        tracing::warn!("description overrides not used: {problem}");
+    }
+    for key in &loaded.unknown {
+        tracing::warn!(
+            "unknown description key {key}: no tool or parameter has it (see --export-translations)"
+        );
+    }
+    if config.export_translations {
+        let keys = loaded.descriptions.export();
+        println!("{}", serde_json::to_string_pretty(&keys)?);
+        return Ok(());
+    }
     let spaces = if config.sandbox {
         sandbox_spaces(&config).await?
     } else {
         config.spaces()?
     };
+    let mut builder = config.inventory().descriptions(loaded.descriptions);
+    if spaces.is_multi() {
+        let names = spaces.names().iter().map(|n| n.to_string()).collect();
+        builder = builder.organizations(names, spaces.default_organization().name.clone());
+    }
+    let inventory = builder.build()?;
     tracing::info!(
         base_url = spaces.default_organization().space.base_url(),
+        organizations = spaces.names().len(),
         tools = inventory.tools().len(),
         "Backlog space"
     );

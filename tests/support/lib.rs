@@ -129,6 +129,8 @@ pub struct McpClient {
     url: String,
     pub protocol: Protocol,
     next_id: AtomicU64,
+    /// Sent with every request (e.g. the X-MCP-* narrowing headers).
+    headers: Vec<(String, String)>,
 }
 
 /// An HTTP reply: status, content type and the JSON-RPC message in it (if any).
@@ -141,6 +143,15 @@ pub struct Reply {
 
 impl McpClient {
     pub async fn connect(url: &str, protocol: Protocol) -> McpClient {
+        Self::connect_with(url, protocol, &[]).await
+    }
+
+    /// A client that sends `headers` with every request.
+    pub async fn connect_with(
+        url: &str,
+        protocol: Protocol,
+        headers: &[(&str, &str)],
+    ) -> McpClient {
         // reqwest is built without a default TLS provider (the server picks ring).
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = McpClient {
@@ -148,6 +159,10 @@ impl McpClient {
             url: url.to_owned(),
             protocol,
             next_id: AtomicU64::new(1),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         };
         if protocol == Protocol::V2025_11_25 {
             let init = client
@@ -182,6 +197,9 @@ impl McpClient {
             .post(&self.url)
             .header("Accept", "application/json, text/event-stream")
             .header("Content-Type", "application/json");
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
         let method = message["method"].as_str().unwrap_or_default().to_owned();
         if method != "initialize" {
             request = request.header("MCP-Protocol-Version", self.protocol.as_str());
@@ -378,6 +396,27 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// Runs the binary with `args` and only `env`, expecting it to stop at once
+    /// (a startup error, or --export-translations); returns (success, stdout, stderr).
+    pub async fn run_to_end(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+        let output = tokio::process::Command::new(server_binary())
+            .args(args)
+            .env_clear()
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .output();
+        let output = tokio::time::timeout(std::time::Duration::from_secs(20), output)
+            .await
+            .expect("the server stops in time")
+            .expect("the server binary runs");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
     /// Starts `backlog-mcp --transport http --http-port 0 ARGS` with only `env`
     /// (and RUST_LOG=info) in its environment.
     pub async fn start(args: &[&str], env: &[(&str, &str)]) -> ServerProcess {
@@ -395,19 +434,22 @@ impl ServerProcess {
             .kill_on_drop(true);
         let mut child = command.spawn().expect("the server binary starts");
         let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut early = String::new();
         let url = tokio::time::timeout(std::time::Duration::from_secs(20), async {
             while let Some(line) = lines.next_line().await.unwrap() {
+                early.push_str(&line);
+                early.push('\n');
                 if let Some(url) = line.split("MCP endpoint: ").nth(1) {
                     return url.trim().to_owned();
                 }
             }
-            panic!("the server exited before listening");
+            panic!("the server exited before listening:\n{early}");
         })
         .await
         .expect("the server listens in time");
         // Keep draining the log so the server never blocks on a full pipe.
         let log = tokio::spawn(async move {
-            let mut text = String::new();
+            let mut text = early;
             while let Ok(Some(line)) = lines.next_line().await {
                 text.push_str(&line);
                 text.push('\n');

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::backlog::{Credential, ToolError};
 use crate::context::{CallContext, Spaces};
-use crate::inventory::{Inventory, Reserved};
+use crate::inventory::{Inventory, Local, Narrowing, Reserved};
 
 /// One MCP server over its configured Backlog spaces. Cheap to clone: a
 /// handler is made per HTTP request in stateless mode.
@@ -43,7 +43,21 @@ impl BacklogMcp {
         arguments: Option<Map<String, Value>>,
         request: Option<&http::request::Parts>,
     ) -> Result<CallToolResult, ErrorData> {
+        if let Some(narrowing) = narrowing(request)? {
+            self.inventory
+                .check(&narrowing)
+                .map_err(|e| ErrorData::invalid_request(e, None))?;
+            if !self.inventory.allows(&narrowing, name) {
+                return Err(ErrorData::invalid_params(
+                    format!("unknown tool: {name:?} (not offered to this request)"),
+                    None,
+                ));
+            }
+        }
         let Some(tool) = self.inventory.get(name) else {
+            if let Some(local) = self.inventory.local(name) {
+                return Ok(self.local(local));
+            }
             return Err(ErrorData::invalid_params(
                 format!("unknown tool: {name:?}"),
                 None,
@@ -82,6 +96,30 @@ impl BacklogMcp {
         })
     }
 
+    /// A tool the server answers itself.
+    fn local(&self, local: Local) -> CallToolResult {
+        match local {
+            Local::ListOrganizations => {
+                let default = &self.spaces.default_organization().name;
+                let organizations: Vec<Value> = self
+                    .spaces
+                    .all()
+                    .iter()
+                    .map(|o| {
+                        serde_json::json!({
+                            "name": o.name,
+                            "domain": host_of(o.space.base_url()),
+                            "isDefault": &o.name == default,
+                        })
+                    })
+                    .collect();
+                CallToolResult::success(vec![rmcp::model::ContentBlock::text(
+                    Value::Array(organizations).to_string(),
+                )])
+            }
+        }
+    }
+
     /// Takes the reserved arguments out and resolves the call's context.
     fn context(
         &self,
@@ -106,6 +144,24 @@ impl BacklogMcp {
     }
 }
 
+/// What the HTTP request's `X-MCP-*` headers narrow the offer to (none on stdio).
+fn narrowing(request: Option<&http::request::Parts>) -> Result<Option<Narrowing>, ErrorData> {
+    match request {
+        None => Ok(None),
+        Some(parts) => {
+            Narrowing::from_headers(&parts.headers).map_err(|e| ErrorData::invalid_request(e, None))
+        }
+    }
+}
+
+/// `https://acme.backlog.com/api/v2` → `acme.backlog.com`.
+fn host_of(base_url: &str) -> &str {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest)
+}
+
 impl ServerHandler for BacklogMcp {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
@@ -119,11 +175,19 @@ impl ServerHandler for BacklogMcp {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(
-            self.inventory.descriptors().as_ref().clone(),
-        ))
+        let parts = context.extensions.get::<http::request::Parts>();
+        let tools = match narrowing(parts)? {
+            None => self.inventory.descriptors().as_ref().clone(),
+            Some(narrowing) => {
+                self.inventory
+                    .check(&narrowing)
+                    .map_err(|e| ErrorData::invalid_request(e, None))?;
+                self.inventory.narrowed(&narrowing)
+            }
+        };
+        Ok(ListToolsResult::with_all_items(tools))
     }
 
     async fn call_tool(
