@@ -63,6 +63,10 @@ pub struct Config {
     /// A prefix for every tool name, e.g. backlog_.
     #[arg(long, env = "PREFIX", default_value = "")]
     pub prefix: String,
+    /// Only these Backlog projects, by key or ID, comma-separated: a call that
+    /// would touch another is refused before anything is sent.
+    #[arg(long, env = "BACKLOG_PROJECTS", value_delimiter = ',')]
+    pub backlog_projects: Vec<String>,
     /// Print every description key with its current text as JSON, and exit.
     #[arg(long, alias = "export-descriptions")]
     pub export_translations: bool,

@@ -18,6 +18,7 @@ pub mod backlog;
 pub mod config;
 pub mod context;
 pub mod descriptions;
+pub mod guard;
 pub mod http;
 pub mod inventory;
 pub mod mcp;

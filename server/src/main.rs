@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use backlog_mcp::config::{Config, Transport};
 use backlog_mcp::context::Spaces;
 use backlog_mcp::descriptions::Descriptions;
+use backlog_mcp::guard::ProjectGuard;
 use backlog_mcp::http::{self, HttpOptions};
 use backlog_mcp::mcp::BacklogMcp;
 use clap::Parser;
@@ -72,7 +73,14 @@ async fn run(config: Config) -> anyhow::Result<()> {
         tools = inventory.tools().len(),
         "Backlog space"
     );
-    let mcp = BacklogMcp::new(Arc::new(inventory), Arc::new(spaces));
+    let guard = ProjectGuard::new(&config.backlog_projects);
+    if guard.is_some() {
+        tracing::info!(
+            projects = config.backlog_projects.join(","),
+            "project allow-list"
+        );
+    }
+    let mcp = BacklogMcp::new(Arc::new(inventory), Arc::new(spaces)).with_guard(guard);
     match config.transport {
         Transport::Stdio => {
             let running = mcp

@@ -101,6 +101,11 @@ pub enum ToolError {
         running: usize,
         waiting: usize,
     },
+    /// The call would touch a project outside BACKLOG_PROJECTS; nothing was sent for it.
+    #[error(
+        "{what} is not among the projects this server may use (BACKLOG_PROJECTS: {allowed}); nothing was sent to Backlog for it."
+    )]
+    ProjectNotAllowed { what: String, allowed: String },
     /// The call has no credential: no API key is configured for its space and the request brought none.
     #[error(
         "No Backlog credential for this call: configure BACKLOG_API_KEY for this space, or sign in to the MCP server."
@@ -158,6 +163,7 @@ impl ToolError {
             ToolError::FileTooLarge { .. } => "file_too_large",
             ToolError::Busy { .. } => "busy",
             ToolError::NoCredential => "no_credential",
+            ToolError::ProjectNotAllowed { .. } => "project_not_allowed",
             ToolError::Transport(_) => "transport",
         }
     }

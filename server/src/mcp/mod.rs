@@ -17,8 +17,9 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{Map, Value};
 
-use crate::backlog::{Credential, ToolError};
-use crate::context::{CallContext, Spaces};
+use crate::backlog::{Credential, ToolError, ToolOutput};
+use crate::context::{CallContext, CallOptions, Spaces};
+use crate::guard::ProjectGuard;
 use crate::inventory::{Inventory, Local, Narrowing, Reserved};
 
 /// One MCP server over its configured Backlog spaces. Cheap to clone: a
@@ -27,11 +28,22 @@ use crate::inventory::{Inventory, Local, Narrowing, Reserved};
 pub struct BacklogMcp {
     inventory: Arc<Inventory>,
     spaces: Arc<Spaces>,
+    guard: Option<Arc<ProjectGuard>>,
 }
 
 impl BacklogMcp {
     pub fn new(inventory: Arc<Inventory>, spaces: Arc<Spaces>) -> Self {
-        BacklogMcp { inventory, spaces }
+        BacklogMcp {
+            inventory,
+            spaces,
+            guard: None,
+        }
+    }
+
+    /// Calls may touch only the projects the guard allows.
+    pub fn with_guard(mut self, guard: Option<ProjectGuard>) -> Self {
+        self.guard = guard.map(Arc::new);
+        self
     }
 
     /// Runs one tool call: the outcome as MCP sees it, or a protocol error for
@@ -67,9 +79,7 @@ impl BacklogMcp {
         let credential = request.and_then(|parts| parts.extensions.get::<Credential>());
         let mut arguments = arguments.unwrap_or_default();
         let outcome = match self.context(&mut arguments, credential) {
-            Ok(context) => (tool.call)(&context, arguments)
-                .await
-                .map(|output| (output, context.options)),
+            Ok(context) => self.run(tool, arguments, context).await,
             Err(error) => Err(error),
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -94,6 +104,23 @@ impl BacklogMcp {
                 output::failure(&error)
             }
         })
+    }
+
+    /// Runs a declared tool in its context, inside the project guard if there is one.
+    async fn run(
+        &self,
+        tool: &'static crate::registry::ToolDef,
+        mut arguments: Map<String, Value>,
+        context: CallContext,
+    ) -> Result<(ToolOutput, CallOptions), ToolError> {
+        let Some(guard) = &self.guard else {
+            let output = (tool.call)(&context, arguments).await?;
+            return Ok((output, context.options));
+        };
+        guard.check(tool, &mut arguments, &context).await?;
+        let output = (tool.call)(&context, arguments).await?;
+        let output = guard.filter(tool, output, &context).await?;
+        Ok((output, context.options))
     }
 
     /// A tool the server answers itself.
