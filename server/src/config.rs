@@ -67,6 +67,12 @@ pub struct Config {
     /// would touch another is refused before anything is sent.
     #[arg(long, env = "BACKLOG_PROJECTS", value_delimiter = ',')]
     pub backlog_projects: Vec<String>,
+    /// Start with only the discovery tools (list_available_toolsets,
+    /// get_toolset_tools, enable_toolset); each client enables what it needs.
+    /// DYNAMIC_TOOLSETS=1 is accepted too.
+    #[arg(long, env = "ENABLE_DYNAMIC_TOOLSETS", value_parser = BoolishValueParser::new(), num_args = 0..=1,
+          default_value = "false", default_missing_value = "true")]
+    pub dynamic_toolsets: bool,
     /// Print every description key with its current text as JSON, and exit.
     #[arg(long, alias = "export-descriptions")]
     pub export_translations: bool,
@@ -244,6 +250,14 @@ impl Config {
             .read_only(self.read_only)
             .disable_destructive(self.disable_destructive)
             .prefix(self.prefix.trim())
+            .dynamic(self.dynamic())
+    }
+
+    /// Whether toolsets are enabled by each client (`--dynamic-toolsets`,
+    /// ENABLE_DYNAMIC_TOOLSETS, or DYNAMIC_TOOLSETS as the official README says).
+    pub fn dynamic(&self) -> bool {
+        let truthy = |v: String| matches!(v.trim(), "1" | "true" | "yes" | "on");
+        self.dynamic_toolsets || std::env::var("DYNAMIC_TOOLSETS").is_ok_and(truthy)
     }
 
     /// The toolsets chosen at run time, if narrowed.

@@ -27,6 +27,8 @@ pub struct Inventory {
     reserved: Vec<Reserved>,
     /// Tools the server answers itself, by the names they are offered under.
     locals: Vec<(String, Local)>,
+    /// Whether tools/list shows only the toolsets a client enabled.
+    dynamic: bool,
     instructions: String,
 }
 
@@ -35,12 +37,21 @@ pub struct Inventory {
 pub enum Local {
     /// The configured organizations (names, domains, the default; never keys).
     ListOrganizations,
+    /// Dynamic toolsets: the toolsets, and whether each is enabled.
+    ListAvailableToolsets,
+    /// Dynamic toolsets: the tools of one toolset.
+    GetToolsetTools,
+    /// Dynamic toolsets: adds a toolset's tools to tools/list.
+    EnableToolset,
 }
 
 impl Local {
     pub fn name(self) -> &'static str {
         match self {
             Local::ListOrganizations => "list_organizations",
+            Local::ListAvailableToolsets => "list_available_toolsets",
+            Local::GetToolsetTools => "get_toolset_tools",
+            Local::EnableToolset => "enable_toolset",
         }
     }
 
@@ -50,15 +61,35 @@ impl Local {
                 "List organizations",
                 "Returns the Backlog organizations this server can call (name, domain, default); give one as organization.",
             ),
+            Local::ListAvailableToolsets => (
+                "List available toolsets",
+                "Returns the toolsets of tools this server has, and which are enabled.",
+            ),
+            Local::GetToolsetTools => (
+                "Get toolset tools",
+                "Returns the tools of one toolset, to see what enable_toolset would add.",
+            ),
+            Local::EnableToolset => (
+                "Enable toolset",
+                "Adds a toolset's tools to the tools you can list and call.",
+            ),
         };
-        let schema = json!({"type": "object"});
+        let schema = match self {
+            Local::GetToolsetTools | Local::EnableToolset => json!({
+                "type": "object",
+                "properties": {"toolset": {"type": "string", "description": "Toolset name, from list_available_toolsets"}},
+                "required": ["toolset"],
+            }),
+            _ => json!({"type": "object"}),
+        };
+        let read_only = self != Local::EnableToolset;
         let Value::Object(schema) = schema else {
             unreachable!("an object")
         };
         rmcp::model::Tool::new(name.to_owned(), description, Arc::new(schema))
             .with_title(title)
             .with_annotations(annotations(Annotations {
-                read_only: true,
+                read_only,
                 destructive: false,
                 idempotent: true,
                 open_world: false,
@@ -135,6 +166,7 @@ pub struct Builder {
     descriptions: Descriptions,
     reserved: Vec<Reserved>,
     locals: Vec<Local>,
+    dynamic: bool,
 }
 
 impl Builder {
@@ -171,6 +203,20 @@ impl Builder {
     /// Every tool is offered as `{prefix}{name}`.
     pub fn prefix(mut self, prefix: &str) -> Self {
         self.prefix = prefix.to_owned();
+        self
+    }
+
+    /// Dynamic toolsets: tools/list starts with the discovery tools only, and
+    /// each client enables the toolsets it needs.
+    pub fn dynamic(mut self, on: bool) -> Self {
+        if on {
+            self.locals.extend([
+                Local::ListAvailableToolsets,
+                Local::GetToolsetTools,
+                Local::EnableToolset,
+            ]);
+        }
+        self.dynamic = on;
         self
     }
 
@@ -256,7 +302,13 @@ impl Builder {
             .map(|local| (format!("{}{}", self.prefix, local.name()), *local))
             .collect();
         descriptors.extend(locals.iter().map(|(name, local)| local.descriptor(name)));
-        let instructions = instructions(&toolsets, &self.reserved);
+        let mut instructions = instructions(&toolsets, &self.reserved);
+        if self.dynamic {
+            instructions.push_str(&format!(
+                "\nTools come in toolsets: {prefix}list_available_toolsets shows them, {prefix}enable_toolset adds one's tools.",
+                prefix = self.prefix
+            ));
+        }
         Ok(Inventory {
             tools,
             names,
@@ -265,6 +317,7 @@ impl Builder {
             toolsets,
             reserved: self.reserved,
             locals,
+            dynamic: self.dynamic,
             instructions,
         })
     }
@@ -320,6 +373,34 @@ impl Inventory {
         }
     }
 
+    /// Whether tools/list shows only the toolsets a client enabled.
+    pub fn is_dynamic(&self) -> bool {
+        self.dynamic
+    }
+
+    /// The descriptors a dynamic client sees: the server's own tools, and the
+    /// tools of the toolsets it enabled.
+    pub fn enabled(&self, toolsets: &std::collections::BTreeSet<String>) -> Vec<rmcp::model::Tool> {
+        self.descriptors
+            .iter()
+            .filter(|d| match self.get(&d.name) {
+                Some(tool) => toolsets.contains(tool.toolset),
+                None => true,
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The tools offered in a toolset, by the names they are offered under.
+    pub fn toolset_tools(&self, toolset: &str) -> Vec<(&str, &'static ToolDef)> {
+        self.tools
+            .iter()
+            .zip(&self.names)
+            .filter(|(tool, _)| tool.toolset == toolset)
+            .map(|(tool, name)| (name.as_str(), *tool))
+            .collect()
+    }
+
     /// The tool the server answers itself under `name`, if it is one.
     pub fn local(&self, name: &str) -> Option<Local> {
         self.locals.iter().find(|(n, _)| n == name).map(|(_, l)| *l)
@@ -369,6 +450,14 @@ pub struct Narrowing {
 }
 
 impl Narrowing {
+    /// The same, naming no toolsets (dynamic toolsets take them as enabled).
+    pub fn without_toolsets(&self) -> Narrowing {
+        Narrowing {
+            toolsets: None,
+            ..self.clone()
+        }
+    }
+
     /// The narrowing of a request's headers; `None` when it has none of them.
     pub fn from_headers(headers: &http::HeaderMap) -> Result<Option<Narrowing>, String> {
         let list = |name: &str| -> Result<Option<Vec<String>>, String> {

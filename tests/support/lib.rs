@@ -131,6 +131,8 @@ pub struct McpClient {
     next_id: AtomicU64,
     /// Sent with every request (e.g. the X-MCP-* narrowing headers).
     headers: Vec<(String, String)>,
+    /// The `Mcp-Session-Id` the server gave at initialize, if it keeps sessions.
+    session: std::sync::Mutex<Option<String>>,
 }
 
 /// An HTTP reply: status, content type and the JSON-RPC message in it (if any).
@@ -163,6 +165,7 @@ impl McpClient {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            session: std::sync::Mutex::new(None),
         };
         if protocol == Protocol::V2025_11_25 {
             let init = client
@@ -200,6 +203,9 @@ impl McpClient {
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
+        if let Some(session) = self.session.lock().unwrap().clone() {
+            request = request.header("Mcp-Session-Id", session);
+        }
         let method = message["method"].as_str().unwrap_or_default().to_owned();
         if method != "initialize" {
             request = request.header("MCP-Protocol-Version", self.protocol.as_str());
@@ -216,6 +222,13 @@ impl McpClient {
             .await
             .expect("MCP server answers");
         let status = response.status().as_u16();
+        if let Some(session) = response
+            .headers()
+            .get("mcp-session-id")
+            .and_then(|v| v.to_str().ok())
+        {
+            *self.session.lock().unwrap() = Some(session.to_owned());
+        }
         let content_type = response
             .headers()
             .get("content-type")

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use http::StatusCode;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio::net::TcpListener;
@@ -79,18 +80,33 @@ pub fn router(mcp: BacklogMcp, options: &HttpOptions) -> Router {
     } else {
         config.with_allowed_hosts(options.allowed_hosts.clone())
     };
+    let dynamic = mcp.is_dynamic();
     let mcp = Arc::new(mcp);
-    let service = StreamableHttpService::new(
-        move || Ok(BacklogMcp::clone(&mcp)),
-        Arc::new(NeverSessionManager::default()),
-        config,
-    );
-    Router::new().route("/health", get(health)).route_service(
-        &options.path,
-        tower::ServiceBuilder::new()
-            .layer(middleware::from_fn(guard_jsonrpc))
-            .service(service),
-    )
+    let guard = middleware::from_fn(guard_jsonrpc);
+    let routes = Router::new().route("/health", get(health));
+    // Dynamic toolsets are remembered per client: 2025-11-25 clients get a
+    // session; 2026-07-28 requests are stateless whatever this says.
+    if dynamic {
+        let service = StreamableHttpService::new(
+            move || Ok(mcp.for_client()),
+            Arc::new(LocalSessionManager::default()),
+            config.with_legacy_session_mode(true),
+        );
+        routes.route_service(
+            &options.path,
+            tower::ServiceBuilder::new().layer(guard).service(service),
+        )
+    } else {
+        let service = StreamableHttpService::new(
+            move || Ok(BacklogMcp::clone(&mcp)),
+            Arc::new(NeverSessionManager::default()),
+            config,
+        );
+        routes.route_service(
+            &options.path,
+            tower::ServiceBuilder::new().layer(guard).service(service),
+        )
+    }
 }
 
 /// Largest MCP request body accepted (a tool call with a long description fits many times).

@@ -6,16 +6,17 @@
 
 mod output;
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::backlog::{Credential, ToolError, ToolOutput};
 use crate::context::{CallContext, CallOptions, Spaces};
@@ -29,6 +30,9 @@ pub struct BacklogMcp {
     inventory: Arc<Inventory>,
     spaces: Arc<Spaces>,
     guard: Option<Arc<ProjectGuard>>,
+    /// Dynamic toolsets: the toolsets this client enabled. One per client: a
+    /// stdio process, an HTTP session (2025-11-25), or, statelessly, one request.
+    enabled: Arc<Mutex<BTreeSet<String>>>,
 }
 
 impl BacklogMcp {
@@ -37,7 +41,22 @@ impl BacklogMcp {
             inventory,
             spaces,
             guard: None,
+            enabled: Arc::default(),
         }
+    }
+
+    /// The handler of a new client: the same server, nothing enabled yet.
+    pub fn for_client(&self) -> Self {
+        BacklogMcp {
+            enabled: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// Whether clients enable toolsets themselves (HTTP then keeps a session
+    /// per 2025-11-25 client, to remember them).
+    pub fn is_dynamic(&self) -> bool {
+        self.inventory.is_dynamic()
     }
 
     /// Calls may touch only the projects the guard allows.
@@ -55,10 +74,27 @@ impl BacklogMcp {
         arguments: Option<Map<String, Value>>,
         request: Option<&http::request::Parts>,
     ) -> Result<CallToolResult, ErrorData> {
+        self.call_in(name, arguments, request, None).await
+    }
+
+    /// [`BacklogMcp::call`], with the client to notify when its tool list changes.
+    async fn call_in(
+        &self,
+        name: &str,
+        arguments: Option<Map<String, Value>>,
+        request: Option<&http::request::Parts>,
+        peer: Option<&rmcp::Peer<RoleServer>>,
+    ) -> Result<CallToolResult, ErrorData> {
         if let Some(narrowing) = narrowing(request)? {
             self.inventory
                 .check(&narrowing)
                 .map_err(|e| ErrorData::invalid_request(e, None))?;
+            // With dynamic toolsets, X-MCP-Toolsets enables, it does not narrow.
+            let narrowing = if self.inventory.is_dynamic() {
+                narrowing.without_toolsets()
+            } else {
+                narrowing
+            };
             if !self.inventory.allows(&narrowing, name) {
                 return Err(ErrorData::invalid_params(
                     format!("unknown tool: {name:?} (not offered to this request)"),
@@ -68,7 +104,9 @@ impl BacklogMcp {
         }
         let Some(tool) = self.inventory.get(name) else {
             if let Some(local) = self.inventory.local(name) {
-                return Ok(self.local(local));
+                return self
+                    .local(local, arguments.unwrap_or_default(), request, peer)
+                    .await;
             }
             return Err(ErrorData::invalid_params(
                 format!("unknown tool: {name:?}"),
@@ -124,8 +162,34 @@ impl BacklogMcp {
     }
 
     /// A tool the server answers itself.
-    fn local(&self, local: Local) -> CallToolResult {
-        match local {
+    async fn local(
+        &self,
+        local: Local,
+        arguments: Map<String, Value>,
+        request: Option<&http::request::Parts>,
+        peer: Option<&rmcp::Peer<RoleServer>>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let json =
+            |value: Value| CallToolResult::success(vec![ContentBlock::text(value.to_string())]);
+        let toolset = || -> Result<&'static crate::registry::Toolset, String> {
+            let name = arguments
+                .get("toolset")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            self.inventory
+                .toolsets()
+                .iter()
+                .copied()
+                .find(|t| t.name == name)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = self.inventory.toolsets().iter().map(|t| t.name).collect();
+                    format!(
+                        "Invalid arguments: toolset: {name:?} is not a toolset here; the toolsets are: {}",
+                        known.join(", ")
+                    )
+                })
+        };
+        Ok(match local {
             Local::ListOrganizations => {
                 let default = &self.spaces.default_organization().name;
                 let organizations: Vec<Value> = self
@@ -133,18 +197,97 @@ impl BacklogMcp {
                     .all()
                     .iter()
                     .map(|o| {
-                        serde_json::json!({
+                        json!({
                             "name": o.name,
                             "domain": host_of(o.space.base_url()),
                             "isDefault": &o.name == default,
                         })
                     })
                     .collect();
-                CallToolResult::success(vec![rmcp::model::ContentBlock::text(
-                    Value::Array(organizations).to_string(),
-                )])
+                json(Value::Array(organizations))
             }
+            Local::ListAvailableToolsets => {
+                let enabled = self.enabled_toolsets(request);
+                let toolsets: Vec<Value> = self
+                    .inventory
+                    .toolsets()
+                    .iter()
+                    .map(|t| {
+                        json!({
+                            "name": t.name,
+                            "description": t.description,
+                            "currentlyEnabled": enabled.contains(t.name),
+                            "tools": self.inventory.toolset_tools(t.name).len(),
+                        })
+                    })
+                    .collect();
+                json(Value::Array(toolsets))
+            }
+            Local::GetToolsetTools => match toolset() {
+                Err(error) => CallToolResult::error(vec![ContentBlock::text(error)]),
+                Ok(toolset) => {
+                    let tools: Vec<Value> = self
+                        .inventory
+                        .toolset_tools(toolset.name)
+                        .into_iter()
+                        .map(|(name, tool)| {
+                            json!({"name": name, "description": tool.description, "readOnly": tool.annotations.read_only})
+                        })
+                        .collect();
+                    json(Value::Array(tools))
+                }
+            },
+            Local::EnableToolset => match toolset() {
+                Err(error) => CallToolResult::error(vec![ContentBlock::text(error)]),
+                Ok(toolset) => {
+                    let added = self
+                        .enabled
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(toolset.name.to_owned());
+                    let remembered =
+                        request.is_none_or(|parts| parts.headers.contains_key("mcp-session-id"));
+                    if added
+                        && remembered
+                        && let Some(peer) = peer
+                        && let Err(error) = peer.notify_tool_list_changed().await
+                    {
+                        tracing::debug!(%error, "tools/list_changed not sent");
+                    }
+                    let count = self.inventory.toolset_tools(toolset.name).len();
+                    let text = if remembered {
+                        format!(
+                            "Toolset {} enabled: {count} tools added to tools/list.",
+                            toolset.name
+                        )
+                    } else {
+                        format!(
+                            "Toolset {} has {count} tools, which you can call now. This connection keeps no \
+                             session (protocol 2026-07-28), so tools/list shows them when a request carries \
+                             the header X-MCP-Toolsets: {}.",
+                            toolset.name, toolset.name
+                        )
+                    };
+                    CallToolResult::success(vec![ContentBlock::text(text)])
+                }
+            },
+        })
+    }
+
+    /// The toolsets this client enabled, and those its request names in X-MCP-Toolsets.
+    fn enabled_toolsets(&self, request: Option<&http::request::Parts>) -> BTreeSet<String> {
+        let mut enabled = self
+            .enabled
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(toolsets) = request
+            .and_then(|parts| parts.headers.get("x-mcp-toolsets"))
+            .and_then(|v| v.to_str().ok())
+        {
+            enabled.extend(toolsets.split(',').map(|t| t.trim().to_owned()));
         }
+        enabled
     }
 
     /// Takes the reserved arguments out and resolves the call's context.
@@ -191,7 +334,15 @@ fn host_of(base_url: &str) -> &str {
 
 impl ServerHandler for BacklogMcp {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = if self.inventory.is_dynamic() {
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_tool_list_changed()
+                .build()
+        } else {
+            ServerCapabilities::builder().enable_tools().build()
+        };
+        ServerConfig::new(capabilities)
             .with_server_info(Implementation::new(
                 "backlog-mcp",
                 env!("CARGO_PKG_VERSION"),
@@ -205,13 +356,22 @@ impl ServerHandler for BacklogMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let parts = context.extensions.get::<http::request::Parts>();
-        let tools = match narrowing(parts)? {
-            None => self.inventory.descriptors().as_ref().clone(),
-            Some(narrowing) => {
-                self.inventory
-                    .check(&narrowing)
-                    .map_err(|e| ErrorData::invalid_request(e, None))?;
-                self.inventory.narrowed(&narrowing)
+        let narrowing = narrowing(parts)?;
+        if let Some(narrowing) = &narrowing {
+            self.inventory
+                .check(narrowing)
+                .map_err(|e| ErrorData::invalid_request(e, None))?;
+        }
+        let tools = match (self.inventory.is_dynamic(), &narrowing) {
+            (false, None) => self.inventory.descriptors().as_ref().clone(),
+            (false, Some(narrowing)) => self.inventory.narrowed(narrowing),
+            (true, narrowing) => {
+                let mut tools = self.inventory.enabled(&self.enabled_toolsets(parts));
+                if let Some(narrowing) = narrowing {
+                    let rest = narrowing.without_toolsets();
+                    tools.retain(|t| self.inventory.allows(&rest, &t.name));
+                }
+                tools
             }
         };
         Ok(ListToolsResult::with_all_items(tools))
@@ -223,7 +383,7 @@ impl ServerHandler for BacklogMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let parts = context.extensions.get::<http::request::Parts>();
-        self.call(&request.name, request.arguments, parts)
+        self.call_in(&request.name, request.arguments, parts, Some(&context.peer))
             .await
             .map(CallToolResponse::from)
     }
