@@ -4,8 +4,9 @@
 //!
 //! A new resource is: a module here (types, `routes()`, `Deserialize` for its rows); its
 //! `.merge(…::routes())` below; a `Table` of it in `store::State`, loaded in
-//! `State::seeded`; and its data file `data/demo/<name>.json`, a `DataFile` field of
-//! `seed::SpaceData` that `seed::DEMO` fills by naming it.
+//! `State::seeded`; and its data file `data/<space>/<name>.json` in every space (`[]` where
+//! the space has none), a `DataFile` field of `seed::SpaceData`, named once in the list
+//! of `seed::space_data!`, which fills it for every space.
 
 pub mod activities;
 pub mod attachments;
@@ -60,3 +61,4 @@ pub(crate) fn routes() -> Routes {
         .merge(watchings::routes())
         .merge(rate_limit::routes())
 }
+
