@@ -1,20 +1,22 @@
 //! An in-memory, stateful emulator of the Nulab Backlog REST API v2.
 //!
-//! It seeds a deterministic demo space (see `seed.rs`), serves one module per Backlog
-//! resource (`resources/`), authenticates like Backlog (`Backlog-API-Key` header or
-//! `apiKey` query parameter, `auth.rs`), decodes parameters like Backlog
-//! (query for GET, `application/x-www-form-urlencoded` body for writes, `name[]` arrays,
-//! `customField_*` keys, a `multipart/form-data` upload), answers with Backlog's JSON
-//! shapes and error bodies, and records every request it receives so tests can assert on
-//! the wire format. Per-endpoint
-//! [`FaultRule`]s make it fail on demand (error statuses, 429s, delays, hung or dropped
-//! connections, bodies that are not JSON or far too large), and every normal answer
-//! carries Backlog's `X-RateLimit-*` headers.
+//! It seeds a deterministic space ([`SpaceSeed`]: the demo space unless told otherwise,
+//! see `seed.rs`), serves one module per Backlog resource (`resources/`), authenticates
+//! like Backlog (`Backlog-API-Key` header or `apiKey` query parameter, `auth.rs`), decodes
+//! parameters like Backlog (query for GET, `application/x-www-form-urlencoded` body for
+//! writes, `name[]` arrays, `customField_*` keys, a `multipart/form-data` upload), answers
+//! with Backlog's JSON shapes and error bodies, and records every request it receives so
+//! tests can assert on the wire format. Per-endpoint [`FaultRule`]s make it fail on demand
+//! (error statuses, 429s, delays, hung or dropped connections, bodies that are not JSON or
+//! far too large), and every normal answer carries Backlog's `X-RateLimit-*` headers.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sandbox = backlog_sandbox::Sandbox::new(backlog_sandbox::DEFAULT_API_KEY).spawn().await?;
 //! let base_url = sandbox.api_base_url(); // "http://127.0.0.1:PORT/api/v2"
+//! // A second organization: another space, other users, projects and issues.
+//! let acme = backlog_sandbox::Sandbox::with_space("acme-key", backlog_sandbox::SpaceSeed::Acme);
+//! let acme = acme.spawn().await?;
 //! # Ok(()) }
 //! ```
 
@@ -46,6 +48,7 @@ use tokio::net::TcpListener;
 pub use fault::{Fault, FaultRule, RATE_LIMIT_PER_MINUTE};
 pub use multipart::FormPart;
 pub use recording::RecordedRequest;
+pub use seed::SpaceSeed;
 
 /// The API key a sandbox accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "sandbox-api-key";
@@ -105,10 +108,15 @@ pub struct Sandbox {
 impl Sandbox {
     /// A sandbox seeded with the demo space, accepting `api_key`.
     pub fn new(api_key: impl Into<String>) -> Self {
+        Self::with_space(api_key, SpaceSeed::Demo)
+    }
+
+    /// A sandbox seeded with `space`, accepting `api_key`. Two sandboxes of different
+    /// seeds stand for two organizations, each with its own key.
+    pub fn with_space(api_key: impl Into<String>, space: SpaceSeed) -> Self {
         let shared = Shared {
             api_key: api_key.into(),
-            // The one place a space is chosen; another space is another `SpaceData`.
-            state: Mutex::new(store::State::seeded(&seed::DEMO)),
+            state: Mutex::new(store::State::seeded(space.data())),
             requests: Mutex::new(VecDeque::new()),
             recording: AtomicBool::new(true),
             faults: Mutex::default(),

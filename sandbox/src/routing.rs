@@ -35,6 +35,12 @@ impl Routes {
         self.0.extend(other.0);
         self
     }
+
+    /// The path templates, in the order declared.
+    #[cfg(test)]
+    pub fn templates(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().map(|(template, _)| *template)
+    }
 }
 
 /// The sandbox's router: every resource's routes, each behind the intake that records its

@@ -1,12 +1,42 @@
 //! The reference data a sandbox starts from: the JSON files under `data/<space>/`, in
 //! Backlog's own response shapes (relations as ids: `memberIds`, `createdUserId`), plus
-//! what code generates from them. [`DEMO`] is the space every sandbox serves.
+//! what code generates from them. [`SpaceSeed`] names the spaces a sandbox can serve:
+//! [`DEMO`], unless told otherwise, and [`ACME`].
 
 use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::resources::issues::{self, Issue};
 use crate::table::Id;
+
+/// Which seeded space a sandbox serves; see [`Sandbox::with_space`](crate::Sandbox::with_space).
+/// Each is deterministic: a fresh sandbox of a seed always holds the same data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SpaceSeed {
+    /// Space `demo`, "Demo Space": users admin (myself), alice, bob, carol, dave; projects
+    /// DEMO, WEB and OLD (archived) with issues, wikis, documents, Git repositories and
+    /// pull requests. What [`Sandbox::new`](crate::Sandbox::new) serves.
+    #[default]
+    Demo,
+    /// Space `acme`, "Acme Corp", smaller: users hanako (myself, id 1), kenji, maria,
+    /// chidi; projects OPS and SALES with a few issues and one wiki page, no Git. Its ids
+    /// differ from the demo space's (but the key owner's, 1), as its keys and names do, so
+    /// a call that reaches the wrong space misses.
+    Acme,
+}
+
+impl SpaceSeed {
+    /// Every seed, in declaration order.
+    pub const ALL: [SpaceSeed; 2] = [SpaceSeed::Demo, SpaceSeed::Acme];
+
+    /// What the space is seeded from.
+    pub(crate) fn data(self) -> &'static SpaceData {
+        match self {
+            SpaceSeed::Demo => &DEMO,
+            SpaceSeed::Acme => &ACME,
+        }
+    }
+}
 
 /// One data file, embedded at compile time.
 #[derive(Clone, Copy, Debug)]
@@ -85,9 +115,18 @@ macro_rules! embedded_files {
     };
 }
 
-/// `data/<dir>/<field>.json` for each data field of [`SpaceData`], plus the other fields.
+/// A [`SpaceData`] of `data/<dir>/<field>.json` for each data field, the one list of them
+/// every space is read from, plus the other fields as given.
 macro_rules! space_data {
-    ($dir:literal { $($file:ident),+ $(,)? } $($field:ident: $value:expr),+ $(,)?) => {
+    ($dir:literal, $($field:ident: $value:expr),+ $(,)?) => {
+        space_data!(@files $dir {
+            space, users, projects, statuses, issue_types, priorities, resolutions,
+            categories, versions, custom_fields, comments, stars, attachments, related_issues,
+            shared_files, repositories, pull_requests, pull_request_comments, wikis, documents,
+            notifications, watchings,
+        } $($field: $value),+)
+    };
+    (@files $dir:literal { $($file:ident),+ $(,)? } $($field:ident: $value:expr),+) => {
         SpaceData {
             $($file: DataFile {
                 path: concat!("data/", $dir, "/", stringify!($file), ".json"),
@@ -126,12 +165,7 @@ macro_rules! space_data {
 /// | notifications | of 1: 1–10, ids in time order; 1–6 alreadyRead, 7–10 not; resourceAlreadyRead 1–5 and 7 |
 /// | watchings | of 1: 1 DEMO-1 (read), 2 DEMO-5, 3 DEMO-13, 4 WEB-1 (read); of 2: 5 DEMO-2 |
 /// | activities | one per issue created, issue updated after creation, and comment; one per pull request added, no longer open, and commented (generated) |
-pub const DEMO: SpaceData = space_data!("demo" {
-    space, users, projects, statuses, issue_types, priorities, resolutions, categories,
-    versions, custom_fields, comments, stars,
-    attachments, related_issues, shared_files, repositories, pull_requests, pull_request_comments,
-    wikis, documents, notifications, watchings,
-}
+pub const DEMO: SpaceData = space_data!("demo",
     files: embedded_files!("demo" [
         "api-spec.txt", "architecture.zip", "benchmark.csv", "checklist.pdf", "crash-report.pdf",
         "logo-checker.png", "logo-cross.png", "manual.pdf", "minutes-2026-01.txt",
@@ -142,9 +176,40 @@ pub const DEMO: SpaceData = space_data!("demo" {
     first_write: "2026-11-27T08:00:00Z",
 );
 
+/// The Acme space: another organization, smaller than [`DEMO`] and disjoint from it in
+/// everything a call names (space key, user names, project keys, ids but the key owner's
+/// 1), so a request that reaches the wrong space misses or shows foreign data. Resources
+/// it has no rows of are empty lists.
+///
+/// | what | ids |
+/// |---|---|
+/// | users | 1 hanako (myself, roleType 1), 6 kenji (2), 7 maria (2), 8 chidi (3) |
+/// | projects | 11 OPS "Operations" (members 1, 6, 7), 12 SALES "Sales" (1, 7, 8) |
+/// | statuses | 1 Open, 2 In Progress, 3 Resolved, 4 Closed in both; SALES also 5 Waiting for customer (listed last) |
+/// | issue types | OPS 11 Incident, 12 Change, 13 Maintenance; SALES 14 Lead, 15 Deal |
+/// | priorities / resolutions | as in the demo space: 2 High, 3 Normal, 4 Low / 0 Fixed … 4 Cannot Reproduce |
+/// | categories | OPS 11 Network, 12 Servers; SALES 13 Enterprise |
+/// | versions | OPS 11 2027-Q1 maintenance; SALES 12 FY2027 |
+/// | custom fields | SALES 11 Deal size (numeric, USD; set on the deals) |
+/// | issues | OPS-1…8 = ids 101–108; SALES-1…6 = ids 109–114 (generated) |
+/// | comments | OPS-2: 11–12, SALES-1: 13 |
+/// | wikis | OPS 11 Runbook (v1), tag 11 runbook |
+/// | notifications | of 1: 11 (comment 11 on OPS-2, unread) |
+/// | watchings | of 1: 11 SALES-1 |
+/// | activities | one per issue created, issue updated after creation, and comment (generated) |
+/// | stars, attachments, related issues, shared files, repositories, pull requests, documents | none |
+pub const ACME: SpaceData = space_data!("acme",
+    files: &[],
+    issues: issues::seed::acme,
+    myself_id: 1,
+    first_write: "2027-01-20T08:00:00Z",
+);
+
 #[cfg(test)]
 mod tests {
-    use super::DEMO;
+    use std::collections::BTreeSet;
+
+    use super::{ACME, DEMO, SpaceSeed};
     use crate::resources::attachments::Parent;
     use crate::store::State;
     use crate::table::{Id, Row, Table};
@@ -233,5 +298,138 @@ mod tests {
         // Keys continue after the seeded issues.
         let next: Vec<_> = state.projects.iter().map(|p| p.next_key_id).collect();
         assert_eq!(next, [41, 11, 1]);
+    }
+
+    /// The table in the doc comment of [`ACME`], as ids and counts.
+    #[test]
+    fn acme_space_holds_what_its_table_says() {
+        let state = State::seeded(&ACME);
+        assert_eq!(state.space.space_key, "acme");
+        assert_eq!(state.space.name, "Acme Corp");
+        let users: Vec<_> = state
+            .users
+            .iter()
+            .map(|u| (u.id, u.user_id.as_str()))
+            .collect();
+        assert_eq!(
+            users,
+            [(1, "hanako"), (6, "kenji"), (7, "maria"), (8, "chidi")]
+        );
+        assert_eq!(state.myself_id, 1);
+        let projects: Vec<_> = state
+            .projects
+            .iter()
+            .map(|p| (p.id, p.project_key.as_str(), p.member_ids.clone()))
+            .collect();
+        assert_eq!(
+            projects,
+            [(11, "OPS", vec![1, 6, 7]), (12, "SALES", vec![1, 7, 8])]
+        );
+        let statuses: Vec<_> = state
+            .statuses
+            .iter()
+            .map(|s| (s.project_id, s.id))
+            .collect();
+        let sales = [1, 2, 3, 4, 5].map(|id| (12, id));
+        assert_eq!(
+            statuses,
+            [[1, 2, 3, 4].map(|id| (11, id)).as_slice(), &sales].concat()
+        );
+        assert_eq!(ids(&state.issue_types), [11, 12, 13, 14, 15]);
+        assert_eq!(ids(&state.priorities), [2, 3, 4]);
+        assert_eq!(ids(&state.resolutions), [0, 1, 2, 3, 4]);
+        assert_eq!(ids(&state.categories), [11, 12, 13]);
+        assert_eq!(ids(&state.versions), [11, 12]);
+        assert_eq!(ids(&state.custom_fields), [11]);
+        assert_eq!(ids(&state.issues), (101..=114).collect::<Vec<_>>());
+        let projects: Vec<_> = state
+            .issues
+            .iter()
+            .map(|i| (i.project_id, i.key_id))
+            .collect();
+        let sales = (1..=6).map(|k| (12, k));
+        assert_eq!(
+            projects,
+            (1..=8).map(|k| (11, k)).chain(sales).collect::<Vec<_>>()
+        );
+        let commented: Vec<_> = state.comments.iter().map(|c| (c.id, c.issue_id)).collect();
+        assert_eq!(commented, [(11, 102), (12, 102), (13, 109)]);
+        assert_eq!(ids(&state.wikis), [11]);
+        assert_eq!(state.wikis.iter().next().map(|w| w.history.len()), Some(1));
+        assert_eq!(ids(&state.notifications), [11]);
+        let watched: Vec<_> = state
+            .watchings
+            .iter()
+            .map(|w| (w.user_id, w.issue_id))
+            .collect();
+        assert_eq!(watched, [(1, 109)]);
+        let created = state.activities.iter().filter(|a| a.type_id == 1).count();
+        assert_eq!(created, 14);
+        assert_eq!(state.stars.len(), 0);
+        assert_eq!(state.attachments.len(), 0);
+        assert_eq!(state.related_issues.len(), 0);
+        assert_eq!(state.shared_files.len(), 0);
+        assert_eq!(state.repositories.len(), 0);
+        assert_eq!(state.pull_requests.len(), 0);
+        assert_eq!(state.documents.len(), 0);
+        let next: Vec<_> = state.projects.iter().map(|p| p.next_key_id).collect();
+        assert_eq!(next, [9, 7]);
+    }
+
+    /// The items of `b` that `a` holds too.
+    fn shared<T: Ord>(a: impl IntoIterator<Item = T>, b: impl IntoIterator<Item = T>) -> Vec<T> {
+        let a: BTreeSet<T> = a.into_iter().collect();
+        b.into_iter().filter(|x| a.contains(x)).collect()
+    }
+
+    /// A call that reaches the wrong space names nothing there: the spaces share no
+    /// project key, user name, or id of anything a path names, but the key owner's.
+    #[test]
+    fn acme_and_demo_share_no_keys_names_or_ids_but_the_key_owner() {
+        let [demo, acme] = SpaceSeed::ALL.map(|seed| State::seeded(seed.data()));
+        assert_ne!(demo.space.space_key, acme.space.space_key);
+        assert_eq!(shared(ids(&demo.users), ids(&acme.users)), [1]);
+        let names = |state: &State| -> Vec<String> {
+            let users = state.users.iter();
+            users
+                .flat_map(|u| [u.user_id.clone(), u.name.clone()])
+                .collect()
+        };
+        assert_eq!(shared(names(&demo), names(&acme)), [] as [String; 0]);
+        let keys = |state: &State| -> Vec<String> {
+            let projects = state.projects.iter();
+            projects.map(|p| p.project_key.clone()).collect()
+        };
+        assert_eq!(shared(keys(&demo), keys(&acme)), [] as [String; 0]);
+        let shared_ids = [
+            ("projects", shared(ids(&demo.projects), ids(&acme.projects))),
+            (
+                "issue types",
+                shared(ids(&demo.issue_types), ids(&acme.issue_types)),
+            ),
+            (
+                "categories",
+                shared(ids(&demo.categories), ids(&acme.categories)),
+            ),
+            ("versions", shared(ids(&demo.versions), ids(&acme.versions))),
+            (
+                "custom fields",
+                shared(ids(&demo.custom_fields), ids(&acme.custom_fields)),
+            ),
+            ("issues", shared(ids(&demo.issues), ids(&acme.issues))),
+            ("comments", shared(ids(&demo.comments), ids(&acme.comments))),
+            ("wikis", shared(ids(&demo.wikis), ids(&acme.wikis))),
+            (
+                "notifications",
+                shared(ids(&demo.notifications), ids(&acme.notifications)),
+            ),
+            (
+                "watchings",
+                shared(ids(&demo.watchings), ids(&acme.watchings)),
+            ),
+        ];
+        for (table, ids) in shared_ids {
+            assert!(ids.is_empty(), "{table} {ids:?} are in both spaces");
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 
-use backlog_sandbox::{DEFAULT_API_KEY, Sandbox, SandboxHandle};
+use backlog_sandbox::{DEFAULT_API_KEY, Sandbox, SandboxHandle, SpaceSeed};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -216,11 +216,19 @@ pub struct Api {
 }
 
 impl Api {
+    /// A sandbox of the demo space.
     pub async fn start() -> Self {
-        let handle = Sandbox::new(DEFAULT_API_KEY)
-            .spawn()
-            .await
-            .expect("spawn sandbox");
+        Self::spawn(Sandbox::new(DEFAULT_API_KEY)).await
+    }
+
+    /// A sandbox of `space`.
+    pub async fn start_space(space: SpaceSeed) -> Self {
+        Self::spawn(Sandbox::with_space(DEFAULT_API_KEY, space)).await
+    }
+
+    /// `sandbox`, spawned.
+    pub async fn spawn(sandbox: Sandbox) -> Self {
+        let handle = sandbox.spawn().await.expect("spawn sandbox");
         Self { handle }
     }
 

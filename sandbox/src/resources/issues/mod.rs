@@ -2,7 +2,7 @@
 //! filters of `GET /issues` and `/issues/count`) and `sort.rs` (its sort keys),
 //! `writes.rs` (create, update, delete), `fields.rs` (the writable fields and their
 //! checks), `change_log.rs` (what an update changed), `render.rs` (Backlog's issue
-//! object), `seed.rs` (the bulk issues). Comments are their own resource.
+//! object), `seed/` (the bulk issues of each space). Comments are their own resource.
 
 mod change_log;
 mod fields;

@@ -1,17 +1,11 @@
-//! The bulk issues of the demo space, generated: DEMO-1…40 (ids 1–40) and WEB-1…10 (ids
-//! 41–50). Variety comes from small modular formulas over the issue number, so the same
-//! ids always carry the same data, which tests rely on.
+//! The demo space's issues: DEMO-1…40 (ids 1–40) and WEB-1…10 (ids 41–50).
 
 use std::collections::BTreeMap;
 
-use super::Issue;
+use super::day;
 use crate::resources::custom_fields::{FieldValue, StoredValue};
+use crate::resources::issues::Issue;
 use crate::table::Id;
-use crate::time::Date;
-
-fn day(text: &str) -> Date {
-    Date::parse(text).expect("seed dates are valid")
-}
 
 /// DEMO-1…40, then WEB-1…10.
 pub fn demo() -> Vec<Issue> {
