@@ -4,7 +4,7 @@
 //! one HTTP request narrows that to (X-MCP-* headers), several organizations,
 //! and description overrides.
 
-use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, Sandbox};
+use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, Sandbox, SpaceSeed};
 use backlog_mcp_tests::{McpClient, Protocol, ServerProcess};
 use serde_json::{Value, json};
 
@@ -231,7 +231,7 @@ async fn request_headers_narrow_what_is_offered_and_never_widen_it() {
 
 #[tokio::test]
 async fn organizations_route_each_call_to_its_own_space() {
-    let acme = Sandbox::new("acme-key").spawn().await.unwrap();
+    let acme = Sandbox::with_space("acme-key", SpaceSeed::Acme).spawn().await.unwrap();
     let beta = Sandbox::new(DEFAULT_API_KEY).spawn().await.unwrap();
     let (acme_url, beta_url) = (acme.api_base_url(), beta.api_base_url());
     let server = ServerProcess::start(
