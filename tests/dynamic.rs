@@ -7,17 +7,9 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use backlog_mcp_tests::{McpClient, Protocol, ServerProcess};
+use backlog_mcp_tests::{McpClient, Protocol, ServerProcess, snapshot_settings};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
 
 fn names(tools: &[Value]) -> Vec<String> {
     tools
@@ -104,7 +96,7 @@ async fn over_stdio_enabling_a_toolset_adds_its_tools_and_notifies() {
     let (before, _) = request("tools/list", json!({})).await;
     let before = names(before["result"]["tools"].as_array().unwrap());
     assert_eq!(before, DISCOVERY);
-    settings().bind(|| insta::assert_json_snapshot!("tools_list__dynamic_start", before));
+    snapshot_settings().bind(|| insta::assert_json_snapshot!("tools_list__dynamic_start", before));
 
     let (toolsets, _) = request(
         "tools/call",
@@ -155,7 +147,7 @@ async fn over_stdio_enabling_a_toolset_adds_its_tools_and_notifies() {
         "{seen:?}"
     );
     let after = names(after["result"]["tools"].as_array().unwrap());
-    settings().bind(|| insta::assert_json_snapshot!("tools_list__dynamic_wiki", after));
+    snapshot_settings().bind(|| insta::assert_json_snapshot!("tools_list__dynamic_wiki", after));
     assert!(after.contains(&"get_wiki".to_owned()) && !after.contains(&"get_issue".to_owned()));
 
     let (unknown, _) = request(

@@ -5,30 +5,14 @@
 //! and description overrides.
 
 use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, Sandbox, SpaceSeed};
-use backlog_mcp_tests::{McpClient, Protocol, ServerProcess};
+use backlog_mcp_tests::{McpClient, Protocol, ServerProcess, sandboxed, snapshot_settings};
 use serde_json::{Value, json};
-
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
 
 fn names(tools: &[Value]) -> Vec<String> {
     tools
         .iter()
         .map(|t| t["name"].as_str().unwrap().to_owned())
         .collect()
-}
-
-async fn sandboxed(args: &[&str], env: &[(&str, &str)]) -> (ServerProcess, McpClient) {
-    let mut all = vec!["--sandbox"];
-    all.extend_from_slice(args);
-    let server = ServerProcess::start(&all, env).await;
-    let client = McpClient::connect(&server.url, Protocol::V2025_11_25).await;
-    (server, client)
 }
 
 #[tokio::test]
@@ -40,7 +24,8 @@ async fn read_only_offers_only_tools_that_read() {
             .iter()
             .all(|t| t["annotations"]["readOnlyHint"] == true)
     );
-    settings().bind(|| insta::assert_json_snapshot!("tools_list__read_only", names(&tools)));
+    snapshot_settings()
+        .bind(|| insta::assert_json_snapshot!("tools_list__read_only", names(&tools)));
     let write = client.call_raw("add_issue", json!({})).await;
     assert!(
         write["error"]["message"]
@@ -118,7 +103,7 @@ async fn a_prefix_renames_every_tool_and_bare_names_are_unknown() {
     )
     .await;
     let tools = client.list_tools().await;
-    settings().bind(|| insta::assert_json_snapshot!("tools_list__prefix", names(&tools)));
+    snapshot_settings().bind(|| insta::assert_json_snapshot!("tools_list__prefix", names(&tools)));
     assert!(names(&tools).iter().all(|n| n.starts_with("backlog_")));
     let project = client
         .call("backlog_get_project", json!({"projectKey": "DEMO"}))
@@ -231,7 +216,10 @@ async fn request_headers_narrow_what_is_offered_and_never_widen_it() {
 
 #[tokio::test]
 async fn organizations_route_each_call_to_its_own_space() {
-    let acme = Sandbox::with_space("acme-key", SpaceSeed::Acme).spawn().await.unwrap();
+    let acme = Sandbox::with_space("acme-key", SpaceSeed::Acme)
+        .spawn()
+        .await
+        .unwrap();
     let beta = Sandbox::new(DEFAULT_API_KEY).spawn().await.unwrap();
     let (acme_url, beta_url) = (acme.api_base_url(), beta.api_base_url());
     let server = ServerProcess::start(
@@ -248,7 +236,7 @@ async fn organizations_route_each_call_to_its_own_space() {
     let client = McpClient::connect(&server.url, Protocol::V2025_11_25).await;
     let tools = client.list_tools().await;
     let get_issue = tools.iter().find(|t| t["name"] == "get_issue").unwrap();
-    settings().bind(|| {
+    snapshot_settings().bind(|| {
         insta::assert_json_snapshot!("tools_list__organizations", names(&tools));
         insta::assert_json_snapshot!("organizations__get_issue", get_issue);
     });

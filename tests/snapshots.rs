@@ -4,19 +4,12 @@
 //! changed snapshot; review changes with `cargo insta review`.
 
 use backlog_mcp::inventory::Inventory;
-
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
+use backlog_mcp_tests::snapshot_settings;
 
 #[test]
 fn every_tool_descriptor() {
     let registry = Inventory::all();
-    settings().bind(|| {
+    snapshot_settings().bind(|| {
         for tool in registry.descriptors().iter() {
             insta::assert_json_snapshot!(format!("tool__{}", tool.name), tool);
         }
@@ -45,7 +38,7 @@ fn no_snapshot_without_a_tool() {
 #[test]
 fn tools_list_names_and_order() {
     let names: Vec<&str> = Inventory::all().tools().iter().map(|t| t.name).collect();
-    settings().bind(|| insta::assert_json_snapshot!("tools_list", names));
+    snapshot_settings().bind(|| insta::assert_json_snapshot!("tools_list", names));
 }
 
 /// The README's tool table, generated from the registry.

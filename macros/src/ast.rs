@@ -60,6 +60,8 @@ pub struct Tool {
     /// `params` before validation (a TOML tool's sets are resolved as parsed).
     pub param_sets: Vec<(usize, Spanned<String>)>,
     pub annotations: AnnotationOverrides,
+    /// `reply = "file"` on a fn that downloads; `None` is a JSON reply.
+    pub reply: Option<Spanned<String>>,
     /// Where the declaration as a whole is reported.
     pub site: Site,
 }

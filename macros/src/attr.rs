@@ -11,8 +11,8 @@ use syn::{Expr, ExprLit, ExprUnary, Lit, UnOp};
 use crate::ast::{AnnotationOverrides, Literal, Origin, Param, Site, Spanned, Tool};
 use crate::errors::Errors;
 
-const TOOL_KEYS: &str = "name, toolset, title, method, path, param(...), param_set, read_only_hint, \
-                         destructive_hint, idempotent_hint or open_world_hint";
+const TOOL_KEYS: &str = "name, toolset, title, method, path, param(...), param_set, reply, \
+                         read_only_hint, destructive_hint, idempotent_hint or open_world_hint";
 const PARAM_KEYS: &str = "name, type, rust_type, required, description, location, wire_name, source_of, \
                           format, min, max, max_length, max_items, values, default or clear_when_empty";
 
@@ -42,6 +42,7 @@ pub fn parse(
         params: Vec::new(),
         param_sets: Vec::new(),
         annotations: AnnotationOverrides::default(),
+        reply: None,
         site: Site::span(item.sig.ident.span()),
     };
     let mut problems = Problems::new();
@@ -58,6 +59,7 @@ pub fn parse(
             "title" => set(&mut tool.title, string(&meta, &key, problems)?),
             "method" => set(&mut tool.method, string(&meta, &key, problems)?),
             "path" => set(&mut tool.path, string(&meta, &key, problems)?),
+            "reply" => tool.reply = string(&meta, &key, problems)?,
             "read_only_hint" => tool.annotations.read_only = boolean(&meta, &key, problems)?,
             "destructive_hint" => tool.annotations.destructive = boolean(&meta, &key, problems)?,
             "idempotent_hint" => tool.annotations.idempotent = boolean(&meta, &key, problems)?,

@@ -25,6 +25,7 @@ pub fn tool(tool: &Tool) -> TokenStream {
     let description = &tool.description;
     let path = &tool.path;
     let method = tool.method.variant();
+    let reply = tool.reply.variant();
     let annotations = tool.annotations;
     let (read_only, destructive, idempotent, open_world) = (
         annotations.read_only,
@@ -151,6 +152,7 @@ pub fn tool(tool: &Tool) -> TokenStream {
                     idempotent: #idempotent,
                     open_world: #open_world,
                 },
+                reply: #private::Reply::#reply,
                 input_schema: #private::input_schema::<Args>,
                 sends: &[#(#sends),*],
                 call,

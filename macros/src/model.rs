@@ -21,6 +21,32 @@ pub struct Tool {
     pub derived: Vec<Derived>,
     pub params: Vec<Param>,
     pub annotations: Annotations,
+    pub reply: Reply,
+}
+
+/// What a tool's call returns, for the output pipeline: reply shaping
+/// (`fields`, `MAX_TOKENS`) applies to JSON, never to a downloaded file.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Reply {
+    Json,
+    File,
+}
+
+impl Reply {
+    pub const ALL: [(&'static str, Reply); 2] = [("json", Reply::Json), ("file", Reply::File)];
+
+    pub fn parse(text: &str) -> Option<Reply> {
+        Self::ALL.iter().find(|(n, _)| *n == text).map(|(_, r)| *r)
+    }
+
+    /// The variant of the runtime's `Reply`.
+    pub fn variant(self) -> Ident {
+        let name = match self {
+            Reply::Json => "Json",
+            Reply::File => "File",
+        };
+        Ident::new(name, Span::call_site())
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

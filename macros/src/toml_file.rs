@@ -235,6 +235,7 @@ impl File {
                     idempotent: tool.idempotent_hint,
                     open_world: tool.open_world_hint,
                 },
+                reply: None,
                 site,
             });
         }

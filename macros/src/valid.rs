@@ -134,6 +134,7 @@ struct Resolved {
     segments: Vec<Segment>,
     derived: Vec<Derived>,
     annotations: model::Annotations,
+    reply: model::Reply,
 }
 
 impl Resolved {
@@ -152,6 +153,7 @@ impl Resolved {
             derived: self.derived,
             params: self.params,
             annotations: self.annotations,
+            reply: self.reply,
         }
     }
 }
@@ -405,12 +407,26 @@ fn check_tool(tool: &Tool, context: &Context, report: &mut Reporter) -> Resolved
             "a tool cannot be both read-only and destructive; fix read_only_hint or destructive_hint",
         );
     }
+    let reply = match &tool.reply {
+        None => model::Reply::Json,
+        Some(written) => model::Reply::parse(&written.value).unwrap_or_else(|| {
+            report.at(
+                written.site,
+                format!(
+                    "unknown reply {:?}; expected \"json\" (the default) or \"file\" (a download)",
+                    written.value
+                ),
+            );
+            model::Reply::Json
+        }),
+    };
     Resolved {
         method,
         params,
         segments,
         derived,
         annotations,
+        reply,
     }
 }
 

@@ -73,6 +73,14 @@ pub struct Config {
     #[arg(long, env = "ENABLE_DYNAMIC_TOOLSETS", value_parser = BoolishValueParser::new(), num_args = 0..=1,
           default_value = "false", default_missing_value = "true")]
     pub dynamic_toolsets: bool,
+    /// Tools that read take `fields`, a selection of the reply's fields such as
+    /// "{ id summary assignee { name } }".
+    #[arg(long, env = "OPTIMIZE_RESPONSE", value_parser = BoolishValueParser::new(), num_args = 0..=1,
+          default_value = "false", default_missing_value = "true")]
+    pub optimize_response: bool,
+    /// Largest reply in tokens (cl100k_base); a longer one is cut and says so. 0: no limit.
+    #[arg(long, env = "MAX_TOKENS", default_value_t = crate::shape::tokens::DEFAULT_MAX_TOKENS)]
+    pub max_tokens: usize,
     /// Print every description key with its current text as JSON, and exit.
     #[arg(long, alias = "export-descriptions")]
     pub export_translations: bool,
@@ -251,6 +259,12 @@ impl Config {
             .disable_destructive(self.disable_destructive)
             .prefix(self.prefix.trim())
             .dynamic(self.dynamic())
+            .fields(self.optimize_response)
+    }
+
+    /// MAX_TOKENS, `None` for no limit.
+    pub fn max_tokens(&self) -> Option<usize> {
+        (self.max_tokens > 0).then_some(self.max_tokens)
     }
 
     /// Whether toolsets are enabled by each client (`--dynamic-toolsets`,
@@ -305,12 +319,37 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_lists_every_option() {
+        use clap::CommandFactory as _;
+        let readme = include_str!("../../README.md");
+        let table = &readme[readme.find("## Options").expect("an Options section")..];
+        for arg in Config::command().get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            assert!(
+                table.contains(&format!("`--{long}")),
+                "README Options lacks --{long}"
+            );
+            if let Some(env) = arg.get_env() {
+                let env = env.to_string_lossy();
+                assert!(
+                    table.contains(&format!("`{env}`")),
+                    "README Options lacks {env}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn defaults_match_the_official_server() {
         let config = parse(&[]);
         assert_eq!(config.transport, Transport::Stdio);
         assert_eq!(config.http_host.to_string(), "127.0.0.1");
         assert_eq!(config.http_port, 3333);
         assert_eq!(config.http_path, "/mcp");
+        assert_eq!(config.max_tokens(), Some(50_000));
+        assert!(!config.optimize_response);
+        assert_eq!(parse(&["--max-tokens", "0"]).max_tokens(), None);
+        assert!(parse(&["--optimize-response"]).optimize_response);
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct CallContext {
 pub struct CallOptions {
     /// The organization the call goes to, when several are configured.
     pub organization: Option<String>,
+    /// `fields` (with --optimize-response): the fields of the reply to keep.
+    pub fields: Option<crate::shape::fields::Selection>,
 }
 
 impl CallContext {
@@ -147,6 +149,7 @@ impl Spaces {
             credential,
             options: CallOptions {
                 organization: organization.map(str::to_owned),
+                fields: None,
             },
         })
     }

@@ -14,7 +14,7 @@ use rmcp::model::ToolAnnotations;
 use serde_json::{Map, Value, json};
 
 use crate::descriptions::Descriptions;
-use crate::registry::{self, Annotations, DECLARED, TOOLS, ToolDef, Toolset};
+use crate::registry::{self, Annotations, DECLARED, Reply, TOOLS, ToolDef, Toolset};
 
 /// The tools (and what they need) one server offers, built once.
 pub struct Inventory {
@@ -23,6 +23,8 @@ pub struct Inventory {
     names: Vec<String>,
     by_name: HashMap<String, usize>,
     descriptors: Arc<Vec<rmcp::model::Tool>>,
+    /// Per tool, how to ask for less when its reply is cut at MAX_TOKENS.
+    cut_hints: Vec<String>,
     toolsets: Vec<&'static Toolset>,
     reserved: Vec<Reserved>,
     /// Tools the server answers itself, by the names they are offered under.
@@ -103,12 +105,15 @@ impl Local {
 pub enum Reserved {
     /// Which of several organizations (Backlog spaces) a call goes to.
     Organization { names: Vec<String>, default: String },
+    /// `--optimize-response`: which fields of a read's reply to keep.
+    Fields,
 }
 
 impl Reserved {
     pub fn name(&self) -> &'static str {
         match self {
             Reserved::Organization { .. } => "organization",
+            Reserved::Fields => "fields",
         }
     }
 
@@ -119,13 +124,20 @@ impl Reserved {
                 "enum": names,
                 "description": format!("The organization (Backlog space) to call; default {default}"),
             }),
+            Reserved::Fields => json!({
+                "type": "string",
+                "description": "Only these fields of the reply, nested in braces: { id summary assignee { name } }",
+            }),
         }
     }
 
-    /// Whether the parameter is added to this tool's schema.
-    fn applies_to(&self, _tool: &ToolDef) -> bool {
+    /// Whether the parameter is added to this tool's schema (and taken out of
+    /// its arguments). `fields` is a read's: its mistakes show only against
+    /// the reply, and after a write an error would hide that the write was made.
+    pub fn applies_to(&self, tool: &ToolDef) -> bool {
         match self {
             Reserved::Organization { .. } => true,
+            Reserved::Fields => tool.reply == Reply::Json && tool.annotations.read_only,
         }
     }
 }
@@ -220,6 +232,14 @@ impl Builder {
         self
     }
 
+    /// Tools that read take `fields`, which keeps only the selected fields of the reply.
+    pub fn fields(mut self, on: bool) -> Self {
+        if on {
+            self.reserved.push(Reserved::Fields);
+        }
+        self
+    }
+
     /// Descriptions of tools and parameters to use instead of the declared ones.
     pub fn descriptions(mut self, descriptions: Descriptions) -> Self {
         self.descriptions = descriptions;
@@ -301,6 +321,7 @@ impl Builder {
             .iter()
             .map(|local| (format!("{}{}", self.prefix, local.name()), *local))
             .collect();
+        let cut_hints = descriptors.iter().map(cut_hint).collect();
         descriptors.extend(locals.iter().map(|(name, local)| local.descriptor(name)));
         let mut instructions = instructions(&toolsets, &self.reserved);
         if self.dynamic {
@@ -314,6 +335,7 @@ impl Builder {
             names,
             by_name,
             descriptors: Arc::new(descriptors),
+            cut_hints,
             toolsets,
             reserved: self.reserved,
             locals,
@@ -371,6 +393,14 @@ impl Inventory {
                 .iter()
                 .find(|d| d.name == name),
         }
+    }
+
+    /// How to ask a tool for less, for the note of a reply cut at MAX_TOKENS
+    /// (empty for the server's own tools).
+    pub fn cut_hint(&self, name: &str) -> &str {
+        self.by_name
+            .get(name)
+            .map_or("", |&index| self.cut_hints[index].as_str())
     }
 
     /// Whether tools/list shows only the toolsets a client enabled.
@@ -599,9 +629,40 @@ fn instructions(toolsets: &[&Toolset], reserved: &[Reserved]) -> String {
                 "\nSeveral Backlog organizations are configured ({}): give `organization` to choose one; without it, calls go to {default}.",
                 names.join(", ")
             )),
+            Reserved::Fields => text.push_str(
+                "\nTools that read take `fields`, e.g. \"{ id summary assignee { name } }\", to return only those fields: use it for long lists.",
+            ),
         }
     }
     text
+}
+
+/// What the note of a cut reply tells the assistant to do, from the
+/// parameters the tool takes: page, ask for fewer, select fewer fields.
+fn cut_hint(descriptor: &rmcp::model::Tool) -> String {
+    let takes = |name: &str| {
+        descriptor
+            .input_schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.contains_key(name))
+    };
+    let mut ways = Vec::new();
+    if takes("offset") && takes("count") {
+        ways.push("get the rest with offset and count");
+    } else if takes("maxId") && takes("count") {
+        ways.push("get older items with maxId (the last ID shown) and count");
+    } else if takes("count") {
+        ways.push("ask for fewer with count");
+    }
+    if takes("fields") {
+        ways.push("keep only the fields you need with fields");
+    }
+    let mut hint = ways.join(", or ");
+    if let Some(first) = hint.get(..1) {
+        hint = format!("{}{}.", first.to_uppercase(), &hint[1..]);
+    }
+    hint
 }
 
 /// The MCP `Tool` descriptor of a declaration under these options.

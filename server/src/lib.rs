@@ -35,7 +35,7 @@ pub mod __private {
     };
     pub use crate::context::CallContext;
     pub use crate::registry::{
-        Annotations, CallFuture, DECLARED, Declared, TOOLS, ToolDef, Toolset, input_schema,
+        Annotations, CallFuture, DECLARED, Declared, Reply, TOOLS, ToolDef, Toolset, input_schema,
         parse_arguments,
     };
     pub use linkme;

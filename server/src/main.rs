@@ -80,7 +80,9 @@ async fn run(config: Config) -> anyhow::Result<()> {
             "project allow-list"
         );
     }
-    let mcp = BacklogMcp::new(Arc::new(inventory), Arc::new(spaces)).with_guard(guard);
+    let mcp = BacklogMcp::new(Arc::new(inventory), Arc::new(spaces))
+        .with_guard(guard)
+        .with_max_tokens(config.max_tokens());
     match config.transport {
         Transport::Stdio => {
             let running = mcp

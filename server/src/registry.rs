@@ -28,6 +28,8 @@ pub struct ToolDef {
     /// The path template below `/api/v2`, e.g. `issues/{issueIdOrKey}`.
     pub path: &'static str,
     pub annotations: Annotations,
+    /// What the call returns: Backlog's JSON, or a downloaded file.
+    pub reply: Reply,
     /// The input JSON Schema (draft 2020-12).
     pub input_schema: fn() -> Map<String, Value>,
     /// The query or form parameters the call may send (a rust_type's own keys,
@@ -35,6 +37,16 @@ pub struct ToolDef {
     pub sends: &'static [&'static str],
     /// Validates the arguments, then makes the Backlog call(s).
     pub call: for<'a> fn(&'a CallContext, Map<String, Value>) -> CallFuture<'a>,
+}
+
+/// What a tool returns. Reply shaping (`fields`, `MAX_TOKENS`) applies to
+/// JSON; a file is bounded by its own `maxBytes` and never cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Backlog's JSON (or a tool's own), an object or an array.
+    Json,
+    /// A download (`reply = "file"`): MCP content by what its bytes are.
+    File,
 }
 
 /// A toolset of `tools.toml`: a group of tools and a cargo feature.

@@ -502,3 +502,21 @@ impl ServerProcess {
         (status, self.log.await.unwrap())
     }
 }
+
+/// Snapshots live in the workspace's `snapshots/`, named by the test, without the expression.
+pub fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
+
+/// The real binary on its embedded sandbox with `args` and `env`, and a 2025-11-25 client of it.
+pub async fn sandboxed(args: &[&str], env: &[(&str, &str)]) -> (ServerProcess, McpClient) {
+    let mut all = vec!["--sandbox"];
+    all.extend_from_slice(args);
+    let server = ServerProcess::start(&all, env).await;
+    let client = McpClient::connect(&server.url, Protocol::V2025_11_25).await;
+    (server, client)
+}

@@ -22,6 +22,8 @@ use crate::backlog::{Credential, ToolError, ToolOutput};
 use crate::context::{CallContext, CallOptions, Spaces};
 use crate::guard::ProjectGuard;
 use crate::inventory::{Inventory, Local, Narrowing, Reserved};
+use crate::registry::Reply;
+use crate::shape::fields::Selection;
 
 /// One MCP server over its configured Backlog spaces. Cheap to clone: a
 /// handler is made per HTTP request in stateless mode.
@@ -30,6 +32,8 @@ pub struct BacklogMcp {
     inventory: Arc<Inventory>,
     spaces: Arc<Spaces>,
     guard: Option<Arc<ProjectGuard>>,
+    /// MAX_TOKENS: the largest reply, in tokens (`None`: no limit).
+    max_tokens: Option<usize>,
     /// Dynamic toolsets: the toolsets this client enabled. One per client: a
     /// stdio process, an HTTP session (2025-11-25), or, statelessly, one request.
     enabled: Arc<Mutex<BTreeSet<String>>>,
@@ -41,6 +45,7 @@ impl BacklogMcp {
             inventory,
             spaces,
             guard: None,
+            max_tokens: Some(crate::shape::tokens::DEFAULT_MAX_TOKENS),
             enabled: Arc::default(),
         }
     }
@@ -57,6 +62,12 @@ impl BacklogMcp {
     /// per 2025-11-25 client, to remember them).
     pub fn is_dynamic(&self) -> bool {
         self.inventory.is_dynamic()
+    }
+
+    /// Replies are cut to at most this many tokens (`None`: never cut).
+    pub fn with_max_tokens(mut self, max_tokens: Option<usize>) -> Self {
+        self.max_tokens = max_tokens;
+        self
     }
 
     /// Calls may touch only the projects the guard allows.
@@ -116,7 +127,7 @@ impl BacklogMcp {
         let started = Instant::now();
         let credential = request.and_then(|parts| parts.extensions.get::<Credential>());
         let mut arguments = arguments.unwrap_or_default();
-        let outcome = match self.context(&mut arguments, credential) {
+        let outcome = match self.context(tool, &mut arguments, credential) {
             Ok(context) => self.run(tool, arguments, context).await,
             Err(error) => Err(error),
         };
@@ -129,7 +140,12 @@ impl BacklogMcp {
                     elapsed_ms,
                     "tool call"
                 );
-                output::success(output, &options)
+                let shape = output::Shape {
+                    fields: options.fields.as_ref(),
+                    max_tokens: self.max_tokens.filter(|_| tool.reply == Reply::Json),
+                    hint: self.inventory.cut_hint(name),
+                };
+                output::success(output, &shape)
             }
             Err(error) => {
                 tracing::info!(
@@ -291,13 +307,20 @@ impl BacklogMcp {
     }
 
     /// Takes the reserved arguments out and resolves the call's context.
+    /// A selection is parsed here, before any Backlog call: a malformed one
+    /// changes nothing.
     fn context(
         &self,
+        tool: &crate::registry::ToolDef,
         arguments: &mut Map<String, Value>,
         credential: Option<&Credential>,
     ) -> Result<CallContext, ToolError> {
         let mut organization = None;
+        let mut fields = None;
         for reserved in self.inventory.reserved() {
+            if !reserved.applies_to(tool) {
+                continue;
+            }
             let Some(value) = arguments.remove(reserved.name()) else {
                 continue;
             };
@@ -308,9 +331,24 @@ impl BacklogMcp {
                         "organization: expected the name of an organization (a string)".to_owned(),
                     ));
                 }
+                // An empty selection is no selection.
+                (Reserved::Fields, Value::String(text)) if text.trim().is_empty() => {}
+                (Reserved::Fields, Value::String(text)) => {
+                    let selection = Selection::parse(&text)
+                        .map_err(|e| ToolError::InvalidArguments(e.to_string()))?;
+                    fields = Some(selection);
+                }
+                (Reserved::Fields, _) => {
+                    return Err(ToolError::InvalidArguments(
+                        "fields: expected a selection as text, e.g. \"{ id summary assignee { name } }\""
+                            .to_owned(),
+                    ));
+                }
             }
         }
-        self.spaces.context(organization.as_deref(), credential)
+        let mut context = self.spaces.context(organization.as_deref(), credential)?;
+        context.options.fields = fields;
+        Ok(context)
     }
 }
 

@@ -1,25 +1,60 @@
-//! The one place a tool's outcome becomes an MCP result. With no shaping
-//! option on, Backlog's bytes become the text content as they are, without
-//! a parse; field selection and token limits are steps of this pipeline. A
-//! downloaded file becomes content by what its bytes are: a verified raster
-//! image an image, UTF-8 text text, anything else an embedded resource.
+//! The one place a tool's outcome becomes an MCP result. Backlog's JSON
+//! bytes become the text content as they are, without a parse, unless a
+//! shaping step needs one: `fields` keeps the selected fields, then
+//! MAX_TOKENS cuts a reply too long for an assistant's context (counting
+//! only when its bytes could exceed the limit). A downloaded file becomes
+//! content by what its bytes are: a verified raster image an image, UTF-8
+//! text text, anything else an embedded resource; it is never shaped.
 
 use base64::Engine as _;
 use rmcp::model::{CallToolResult, ContentBlock, ResourceContents};
 
 use crate::backlog::{Download, ToolError, ToolOutput};
-use crate::context::CallOptions;
+use crate::shape::fields::Selection;
+use crate::shape::tokens::{self, Limited};
 
 /// What a write whose Backlog reply is empty (204) returns.
 const EMPTY_REPLY: &str = r#"{"success":true}"#;
 
-/// The result of a call that succeeded.
-pub fn success(output: ToolOutput, _options: &CallOptions) -> CallToolResult {
-    match output {
-        ToolOutput::Json { body, .. } => {
-            CallToolResult::success(vec![ContentBlock::text(json_text(body))])
+/// The shaping steps of one call's reply.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Shape<'a> {
+    /// The call's `fields`.
+    pub fields: Option<&'a Selection>,
+    /// MAX_TOKENS, for a tool whose reply may be cut.
+    pub max_tokens: Option<usize>,
+    /// How to ask this tool for less, ending the note of a cut reply.
+    pub hint: &'a str,
+}
+
+/// The result of a call that succeeded: Backlog's reply, shaped. A cut
+/// reply is two texts: the part that fits (still valid JSON), then the note
+/// saying what was left out and how to get it.
+pub fn success(output: ToolOutput, shape: &Shape) -> CallToolResult {
+    let body = match output {
+        ToolOutput::Json { body, .. } => body,
+        ToolOutput::File(download) => return CallToolResult::success(file_content(download)),
+    };
+    let mut text = json_text(body);
+    if let Some(selection) = shape.fields {
+        // Backlog replies are JSON; a reply that is not is passed on as it is.
+        if let Ok(value) = serde_json::from_str(&text) {
+            match selection.apply(&value) {
+                Ok(selected) => text = selected.to_string(),
+                Err(error) => {
+                    return CallToolResult::error(vec![ContentBlock::text(error.to_string())]);
+                }
+            }
         }
-        ToolOutput::File(download) => CallToolResult::success(file_content(download)),
+    }
+    let Some(max_tokens) = shape.max_tokens else {
+        return CallToolResult::success(vec![ContentBlock::text(text)]);
+    };
+    match tokens::limit(&text, max_tokens, shape.hint) {
+        Limited::Unchanged => CallToolResult::success(vec![ContentBlock::text(text)]),
+        Limited::Cut { text, note } => {
+            CallToolResult::success(vec![ContentBlock::text(text), ContentBlock::text(note)])
+        }
     }
 }
 

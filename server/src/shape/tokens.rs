@@ -6,6 +6,9 @@
 use serde_json::{Map, Value};
 use tiktoken_rs::CoreBPE;
 
+/// MAX_TOKENS when it is not set.
+pub const DEFAULT_MAX_TOKENS: usize = 50_000;
+
 /// What a shortened string value ends in.
 pub const CUT_MARK: &str = "… [cut]";
 

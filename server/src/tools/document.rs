@@ -21,6 +21,7 @@ use crate::context::CallContext;
         min = 1,
         description = "Attachment ID"
     ),
+    reply = "file",
     param_set = "download"
 )]
 async fn get_document_attachment(

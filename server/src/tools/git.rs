@@ -23,6 +23,7 @@ use crate::context::CallContext;
         min = 1,
         description = "Attachment ID"
     ),
+    reply = "file",
     param_set = "download"
 )]
 async fn get_pull_request_attachment(

@@ -22,6 +22,7 @@ use crate::context::CallContext;
         min = 1,
         description = "Attachment ID"
     ),
+    reply = "file",
     param_set = "download"
 )]
 async fn get_issue_attachment(

@@ -26,6 +26,7 @@ use crate::context::CallContext;
         min = 1,
         description = "Attachment ID"
     ),
+    reply = "file",
     param_set = "download"
 )]
 async fn get_wiki_attachment(
