@@ -140,7 +140,7 @@ async fn fields_are_offered_on_reads_that_return_json_only() {
         .filter(|t| t["inputSchema"]["properties"].get("fields").is_some())
         .count();
     assert!(
-        added <= reads * 130,
+        added <= reads * 105,
         "fields add {added} bytes over {reads} tools"
     );
 }

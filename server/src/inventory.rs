@@ -126,7 +126,7 @@ impl Reserved {
             }),
             Reserved::Fields => json!({
                 "type": "string",
-                "description": "Only these fields of the reply, nested in braces: { id summary assignee { name } }",
+                "description": "Only these fields, e.g. { id summary assignee { name } }",
             }),
         }
     }
