@@ -22,6 +22,7 @@ pub mod guard;
 pub mod http;
 pub mod inventory;
 pub mod mcp;
+pub mod oauth;
 pub mod registry;
 pub mod shape;
 pub mod tools;
