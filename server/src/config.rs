@@ -117,6 +117,25 @@ pub struct Config {
     /// Seconds a read may spend retrying (on 429, 502, 503, 504, connection failures).
     #[arg(long, env = "BACKLOG_RETRY_BUDGET", default_value_t = 10)]
     pub backlog_retry_budget: u64,
+    /// OAuth mode: the client ID of this server's app in Backlog (Space settings → Apps);
+    /// with BACKLOG_OAUTH_CLIENT_SECRET and MCP_SERVER_BASE_URL, each user signs in as themselves.
+    #[arg(long, env = "BACKLOG_OAUTH_CLIENT_ID", hide_env_values = true)]
+    pub backlog_oauth_client_id: Option<String>,
+    /// OAuth mode: the client secret of the Backlog app.
+    #[arg(long, env = "BACKLOG_OAUTH_CLIENT_SECRET", hide_env_values = true)]
+    pub backlog_oauth_client_secret: Option<String>,
+    /// OAuth mode: the URL MCP clients reach this server at, e.g. https://mcp.example.com
+    /// (Backlog redirects to <it>/callback).
+    #[arg(long, env = "MCP_SERVER_BASE_URL")]
+    pub server_base_url: Option<String>,
+    /// OAuth mode: where sign-ins are kept: a SQLite file, or redis://… shared by replicas.
+    /// Default: oauth.sqlite3 in the user's data directory.
+    #[arg(long, env = "OAUTH_STORE")]
+    pub oauth_store: Option<String>,
+    /// OAuth mode: 64 hex characters (32 bytes) that encrypt Backlog's tokens in the store
+    /// (make one with `openssl rand -hex 32`).
+    #[arg(long, env = "OAUTH_STORE_KEY", hide_env_values = true)]
+    pub oauth_store_key: Option<String>,
     /// Run against a built-in demo Backlog space (no account needed).
     #[arg(long)]
     pub sandbox: bool,
@@ -150,6 +169,40 @@ pub enum StartupError {
     MissingDefaultOrg(String),
     #[error("{0} (BACKLOG_DEFAULT_ORG)")]
     Organizations(crate::context::SpacesError),
+    #[error(
+        "OAuth mode needs {0} too (BACKLOG_OAUTH_CLIENT_ID, BACKLOG_OAUTH_CLIENT_SECRET and MCP_SERVER_BASE_URL go together)"
+    )]
+    OAuthIncomplete(&'static str),
+    #[error("OAuth mode serves MCP over HTTP only: run with --transport http (MCP_TRANSPORT=http)")]
+    OAuthNeedsHttp,
+    #[error(
+        "MCP_SERVER_BASE_URL must be an http(s) URL without a query, e.g. https://mcp.example.com; got {0:?}"
+    )]
+    ServerBaseUrl(String),
+    #[error(
+        "organization {0}: set BACKLOG_ORG_{0}_OAUTH_CLIENT_ID and BACKLOG_ORG_{0}_OAUTH_CLIENT_SECRET for OAuth mode"
+    )]
+    MissingOrgOAuth(String),
+    #[error(
+        "OAUTH_STORE_KEY is not set: OAuth mode encrypts Backlog's tokens in its store with it; make one with `openssl rand -hex 32`"
+    )]
+    MissingStoreKey,
+    #[error("OAUTH_STORE_KEY: {0}")]
+    StoreKey(String),
+    #[error(
+        "no OAUTH_STORE given and no data directory found for the default; set OAUTH_STORE to a file path or redis://…"
+    )]
+    NoStorePath,
+}
+
+/// What OAuth mode runs with, once the configuration is checked.
+pub struct OAuthSetup {
+    pub base_url: String,
+    /// One Backlog app per organization (`default` for one space).
+    pub apps: Vec<crate::oauth::backlog::BacklogApp>,
+    /// A SQLite file path or a redis:// URL.
+    pub store: String,
+    pub key: crate::oauth::crypto::StoreKey,
 }
 
 impl Config {
@@ -178,8 +231,9 @@ impl Config {
             .collect();
         names.sort();
         names.dedup();
+        let oauth = self.oauth_requested(&env);
         if names.is_empty() {
-            return self.single_space();
+            return self.single_space(oauth);
         }
         let value = |key: String| env.get(&key).map(|v| v.trim()).filter(|v| !v.is_empty());
         let mut organizations = Vec::new();
@@ -193,13 +247,16 @@ impl Config {
                 (None, None) => return Err(StartupError::MissingOrgDomain(name.clone())),
             };
             let setting = format!("BACKLOG_ORG_{name}_API_KEY");
-            let key = value(setting.clone())
-                .ok_or_else(|| StartupError::MissingOrgApiKey(setting.clone()))?;
-            let credential = Credential::api_key(key, &setting).map_err(ConfigError::from)?;
+            // In OAuth mode each call brings its user's token.
+            let credential = match value(setting.clone()) {
+                Some(key) => Some(Credential::api_key(key, &setting).map_err(ConfigError::from)?),
+                None if oauth => None,
+                None => return Err(StartupError::MissingOrgApiKey(setting)),
+            };
             organizations.push(Organization {
                 name: name.clone(),
                 space: Arc::new(Space::new(self.space_config(base_url))?),
-                credential: Some(credential),
+                credential,
             });
         }
         let default = value("BACKLOG_DEFAULT_ORG".to_owned())
@@ -207,7 +264,7 @@ impl Config {
         Spaces::organizations(organizations, default).map_err(StartupError::Organizations)
     }
 
-    fn single_space(&self) -> Result<Spaces, StartupError> {
+    fn single_space(&self, oauth: bool) -> Result<Spaces, StartupError> {
         let base_url = match (&self.backlog_base_url, &self.backlog_domain) {
             (Some(url), _) if !url.trim().is_empty() => url.trim().to_owned(),
             (_, Some(domain)) if !domain.trim().is_empty() => {
@@ -219,12 +276,106 @@ impl Config {
             .backlog_api_key
             .as_deref()
             .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .ok_or(StartupError::MissingApiKey)?;
-        let credential =
-            Credential::api_key(api_key, "BACKLOG_API_KEY").map_err(ConfigError::from)?;
+            .filter(|k| !k.is_empty());
+        let credential = match api_key {
+            Some(key) => {
+                Some(Credential::api_key(key, "BACKLOG_API_KEY").map_err(ConfigError::from)?)
+            }
+            None if oauth => None,
+            None => return Err(StartupError::MissingApiKey),
+        };
         let space = Space::new(self.space_config(base_url))?;
-        Ok(Spaces::single(space, Some(credential)))
+        Ok(Spaces::single(space, credential))
+    }
+
+    /// Whether any OAuth setting is given (the rest is checked by [`Config::oauth_from`]).
+    fn oauth_requested(&self, env: &BTreeMap<String, String>) -> bool {
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+        given(&self.backlog_oauth_client_id)
+            || given(&self.backlog_oauth_client_secret)
+            || given(&self.server_base_url)
+            || env
+                .keys()
+                .any(|k| k.starts_with("BACKLOG_ORG_") && k.ends_with("_OAUTH_CLIENT_ID"))
+    }
+
+    /// OAuth mode's setup from the options and the environment, `None` when
+    /// it is off; `spaces` are the configured spaces (their base URLs).
+    pub fn oauth_from(
+        &self,
+        env: impl IntoIterator<Item = (String, String)>,
+        spaces: &Spaces,
+    ) -> Result<Option<OAuthSetup>, StartupError> {
+        let env: BTreeMap<String, String> = env.into_iter().collect();
+        if !self.oauth_requested(&env) {
+            return Ok(None);
+        }
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let base_url = text(&self.server_base_url)
+            .ok_or(StartupError::OAuthIncomplete("MCP_SERVER_BASE_URL"))?;
+        let parsed = url::Url::parse(&base_url)
+            .map_err(|_| StartupError::ServerBaseUrl(base_url.clone()))?;
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.query().is_some()
+            || parsed.fragment().is_some()
+        {
+            return Err(StartupError::ServerBaseUrl(base_url));
+        }
+        if self.transport != Transport::Http {
+            return Err(StartupError::OAuthNeedsHttp);
+        }
+        let value = |key: String| {
+            env.get(&key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let mut apps = Vec::new();
+        for organization in spaces.all() {
+            let (id, secret) = if spaces.is_multi() {
+                let name = &organization.name;
+                match (
+                    value(format!("BACKLOG_ORG_{name}_OAUTH_CLIENT_ID")),
+                    value(format!("BACKLOG_ORG_{name}_OAUTH_CLIENT_SECRET")),
+                ) {
+                    (Some(id), Some(secret)) => (id, secret),
+                    _ => return Err(StartupError::MissingOrgOAuth(name.clone())),
+                }
+            } else {
+                (
+                    text(&self.backlog_oauth_client_id)
+                        .ok_or(StartupError::OAuthIncomplete("BACKLOG_OAUTH_CLIENT_ID"))?,
+                    text(&self.backlog_oauth_client_secret)
+                        .ok_or(StartupError::OAuthIncomplete("BACKLOG_OAUTH_CLIENT_SECRET"))?,
+                )
+            };
+            apps.push(crate::oauth::backlog::BacklogApp::new(
+                &organization.name,
+                organization.space.base_url(),
+                &id,
+                &secret,
+            ));
+        }
+        let key = text(&self.oauth_store_key).ok_or(StartupError::MissingStoreKey)?;
+        let key = crate::oauth::crypto::StoreKey::from_hex(&key)
+            .map_err(|e| StartupError::StoreKey(e.to_string()))?;
+        let store = match text(&self.oauth_store) {
+            Some(store) => store,
+            None => crate::oauth::store::default_sqlite_path()
+                .ok_or(StartupError::NoStorePath)?
+                .to_string_lossy()
+                .into_owned(),
+        };
+        Ok(Some(OAuthSetup {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            apps,
+            store,
+            key,
+        }))
     }
 
     /// A space's client configuration for `base_url` with this config's timeouts and limits.

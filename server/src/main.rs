@@ -10,6 +10,8 @@ use backlog_mcp::descriptions::Descriptions;
 use backlog_mcp::guard::ProjectGuard;
 use backlog_mcp::http::{self, HttpOptions};
 use backlog_mcp::mcp::BacklogMcp;
+use backlog_mcp::oauth::server::{OAuth, OAuthConfig};
+use backlog_mcp::oauth::store::AnyStore;
 use clap::Parser;
 use rmcp::ServiceExt;
 use tracing_subscriber::EnvFilter;
@@ -61,6 +63,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     } else {
         config.spaces()?
     };
+    let oauth = config.oauth_from(std::env::vars(), &spaces)?;
     let mut builder = config.inventory().descriptions(loaded.descriptions);
     if spaces.is_multi() {
         let names = spaces.names().iter().map(|n| n.to_string()).collect();
@@ -109,11 +112,69 @@ async fn run(config: Config) -> anyhow::Result<()> {
             );
             let address = listener.local_addr()?;
             tracing::info!("MCP endpoint: http://{address}{}", config.http_path);
-            http::serve(listener, http::router(mcp, &options), shutdown_signal()).await?;
+            let router = match oauth {
+                None => http::router(mcp, &options),
+                Some(setup) => {
+                    let oauth = oauth_server(setup, &config.http_path).await?;
+                    http::router_with_oauth(mcp, &options, oauth)
+                }
+            };
+            http::serve(listener, router, shutdown_signal()).await?;
         }
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// OAuth mode's authorization server on its store, which is purged of
+/// expired records every ten minutes.
+async fn oauth_server(
+    setup: backlog_mcp::config::OAuthSetup,
+    mcp_path: &str,
+) -> anyhow::Result<Arc<OAuth>> {
+    let store = AnyStore::open(&setup.store).await.with_context(|| {
+        format!(
+            "opening the OAuth store (OAUTH_STORE={})",
+            store_shown(&setup.store)
+        )
+    })?;
+    tracing::info!(
+        store = store_shown(&setup.store),
+        organizations = setup.apps.len(),
+        base_url = setup.base_url,
+        "OAuth mode"
+    );
+    let config = OAuthConfig {
+        base_url: setup.base_url,
+        mcp_path: mcp_path.to_owned(),
+        apps: setup.apps,
+        key: setup.key,
+    };
+    let oauth = Arc::new(OAuth::new(config, store).map_err(anyhow::Error::msg)?);
+    let purging = Arc::clone(&oauth);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(error) = purging.purge_expired().await {
+                tracing::warn!(%error, "purging expired OAuth records");
+            }
+        }
+    });
+    Ok(oauth)
+}
+
+/// A store's spec for a log line: a Redis URL without its password.
+fn store_shown(spec: &str) -> String {
+    match url::Url::parse(spec) {
+        Ok(mut url) if url.scheme().starts_with("redis") => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            url.to_string()
+        }
+        _ => spec.to_owned(),
+    }
 }
 
 #[cfg(feature = "sandbox")]

@@ -104,7 +104,8 @@ impl fmt::Debug for Space {
     }
 }
 
-const USER_AGENT: &str = concat!("backlog-mcp/", env!("CARGO_PKG_VERSION"));
+/// How this server names itself to Backlog.
+pub const USER_AGENT: &str = concat!("backlog-mcp/", env!("CARGO_PKG_VERSION"));
 
 /// A read is tried at most this many times.
 const MAX_ATTEMPTS: u32 = 3;

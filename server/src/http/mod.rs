@@ -67,8 +67,26 @@ impl HttpOptions {
     }
 }
 
-/// The whole HTTP app for one MCP server.
+/// The whole HTTP app for one MCP server (API-key mode).
 pub fn router(mcp: BacklogMcp, options: &HttpOptions) -> Router {
+    app(mcp, options, None)
+}
+
+/// The HTTP app in OAuth mode: the authorization server's routes beside the
+/// MCP endpoint, which then needs a bearer token this server issued.
+pub fn router_with_oauth(
+    mcp: BacklogMcp,
+    options: &HttpOptions,
+    oauth: Arc<crate::oauth::server::OAuth>,
+) -> Router {
+    app(mcp, options, Some(oauth))
+}
+
+fn app(
+    mcp: BacklogMcp,
+    options: &HttpOptions,
+    oauth: Option<Arc<crate::oauth::server::OAuth>>,
+) -> Router {
     let mut config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
@@ -83,7 +101,14 @@ pub fn router(mcp: BacklogMcp, options: &HttpOptions) -> Router {
     let dynamic = mcp.is_dynamic();
     let mcp = Arc::new(mcp);
     let guard = middleware::from_fn(guard_jsonrpc);
-    let routes = Router::new().route("/health", get(health));
+    // Unauthenticated requests get the sign-in challenge before anything else.
+    let bearer = oauth
+        .clone()
+        .map(|oauth| middleware::from_fn_with_state(oauth, crate::oauth::bearer::require_bearer));
+    let mut routes = Router::new().route("/health", get(health));
+    if let Some(oauth) = oauth {
+        routes = routes.merge(crate::oauth::server::routes(oauth));
+    }
     // Dynamic toolsets are remembered per client: 2025-11-25 clients get a
     // session; 2026-07-28 requests are stateless whatever this says.
     if dynamic {
@@ -94,7 +119,10 @@ pub fn router(mcp: BacklogMcp, options: &HttpOptions) -> Router {
         );
         routes.route_service(
             &options.path,
-            tower::ServiceBuilder::new().layer(guard).service(service),
+            tower::ServiceBuilder::new()
+                .option_layer(bearer)
+                .layer(guard)
+                .service(service),
         )
     } else {
         let service = StreamableHttpService::new(
@@ -104,7 +132,10 @@ pub fn router(mcp: BacklogMcp, options: &HttpOptions) -> Router {
         );
         routes.route_service(
             &options.path,
-            tower::ServiceBuilder::new().layer(guard).service(service),
+            tower::ServiceBuilder::new()
+                .option_layer(bearer)
+                .layer(guard)
+                .service(service),
         )
     }
 }

@@ -22,6 +22,7 @@ use crate::backlog::{Credential, ToolError, ToolOutput};
 use crate::context::{CallContext, CallOptions, Spaces};
 use crate::guard::ProjectGuard;
 use crate::inventory::{Inventory, Local, Narrowing, Reserved};
+use crate::oauth::bearer::{BacklogRejected, SignedIn};
 use crate::registry::Reply;
 use crate::shape::fields::Selection;
 
@@ -126,8 +127,9 @@ impl BacklogMcp {
         };
         let started = Instant::now();
         let credential = request.and_then(|parts| parts.extensions.get::<Credential>());
+        let signed_in = request.and_then(|parts| parts.extensions.get::<SignedIn>());
         let mut arguments = arguments.unwrap_or_default();
-        let outcome = match self.context(tool, &mut arguments, credential) {
+        let outcome = match self.context(tool, &mut arguments, credential, signed_in) {
             Ok(context) => self.run(tool, arguments, context).await,
             Err(error) => Err(error),
         };
@@ -148,6 +150,15 @@ impl BacklogMcp {
                 output::success(output, &shape)
             }
             Err(error) => {
+                // Backlog refused a signed-in user's token: the HTTP layer
+                // refreshes it and sends the request again, or asks the client
+                // to sign in again.
+                if error.status() == Some(401)
+                    && let Some(rejected) =
+                        request.and_then(|parts| parts.extensions.get::<BacklogRejected>())
+                {
+                    rejected.set();
+                }
                 tracing::info!(
                     tool = tool.name,
                     status = error.status(),
@@ -314,6 +325,7 @@ impl BacklogMcp {
         tool: &crate::registry::ToolDef,
         arguments: &mut Map<String, Value>,
         credential: Option<&Credential>,
+        signed_in: Option<&SignedIn>,
     ) -> Result<CallContext, ToolError> {
         let mut organization = None;
         let mut fields = None;
@@ -344,6 +356,18 @@ impl BacklogMcp {
                             .to_owned(),
                     ));
                 }
+            }
+        }
+        // A signed-in user's token belongs to the space they signed in to.
+        if let Some(signed_in) = signed_in {
+            match &organization {
+                Some(name) if *name != signed_in.organization => {
+                    return Err(ToolError::InvalidArguments(format!(
+                        "organization: you signed in to {}; to use {name}, sign in to it (connect again and choose it)",
+                        signed_in.organization
+                    )));
+                }
+                _ => organization = Some(signed_in.organization.clone()),
             }
         }
         let mut context = self.spaces.context(organization.as_deref(), credential)?;

@@ -5,4 +5,8 @@
 //! user's Backlog token. What must outlive a process (registrations, grants,
 //! tokens) is in a [`store::Store`]: SQLite by default, Redis for replicas.
 
+pub mod backlog;
+pub mod bearer;
+mod pages;
+pub mod server;
 pub mod store;
