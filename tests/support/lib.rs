@@ -400,6 +400,14 @@ pub fn server_binary() -> std::path::PathBuf {
     binary
 }
 
+/// A loopback port free at the time of the call.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
 /// The real binary serving Streamable HTTP on a free loopback port.
 pub struct ServerProcess {
     pub child: tokio::process::Child,
@@ -433,10 +441,17 @@ impl ServerProcess {
     /// Starts `backlog-mcp --transport http --http-port 0 ARGS` with only `env`
     /// (and RUST_LOG=info) in its environment.
     pub async fn start(args: &[&str], env: &[(&str, &str)]) -> ServerProcess {
+        Self::start_on(0, args, env).await
+    }
+
+    /// [`ServerProcess::start`] on a given port (OAuth mode must know its URL
+    /// before it starts; see [`free_port`]).
+    pub async fn start_on(port: u16, args: &[&str], env: &[(&str, &str)]) -> ServerProcess {
         use tokio::io::{AsyncBufReadExt, BufReader};
         let mut command = tokio::process::Command::new(server_binary());
+        let port = port.to_string();
         command
-            .args(["--transport", "http", "--http-port", "0"])
+            .args(["--transport", "http", "--http-port", &port])
             .args(args)
             .env_clear()
             .env("RUST_LOG", "info")
