@@ -1,0 +1,403 @@
+//! OAuth mode end to end over real sockets: an MCP client discovers the
+//! authorization server, registers, sends its user through /authorize to the
+//! sandbox's Backlog consent page and back through /callback, exchanges the
+//! code (PKCE S256) and calls tools as that user; Backlog's token expiring is
+//! handled, sign-ins survive a restart, a token revoked at Backlog becomes a
+//! sign-in challenge; and every mistake a client can make is refused.
+
+use std::time::Duration;
+
+use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, OAuthApp, Sandbox, SandboxHandle};
+use backlog_mcp_tests::{McpClient, Protocol, ServerProcess, free_port};
+use base64::Engine as _;
+use serde_json::{Value, json};
+use sha2::Digest as _;
+
+const STORE_KEY: &str = "8f3c1a9e5b7d2f4061c8e3a5b9d7f1e2a4c6b8d0e2f4a6c8b0d2e4f6a8c0b2d4";
+const CLIENT_REDIRECT: &str = "http://127.0.0.1:9/callback";
+const VERIFIER: &str = "a-verifier-of-at-least-forty-three-characters-0123456789";
+
+fn challenge_of(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier))
+}
+
+/// A sandbox with this server's Backlog app, and the server in OAuth mode on its store.
+struct Deployment {
+    sandbox: SandboxHandle,
+    server: ServerProcess,
+    port: u16,
+    base: String,
+    store: std::path::PathBuf,
+    http: reqwest::Client,
+}
+
+impl Deployment {
+    async fn start(name: &str, backlog_ttl: Duration) -> Deployment {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let sandbox = Sandbox::new(DEFAULT_API_KEY)
+            .with_oauth_app(OAuthApp {
+                client_id: "mcp-app".into(),
+                client_secret: "app-secret".into(),
+                redirect_uri: format!("{base}/callback"),
+            })
+            .oauth_token_ttl(backlog_ttl)
+            .spawn()
+            .await
+            .unwrap();
+        let dir = std::env::temp_dir().join(format!("backlog-mcp-oauth-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = dir.join("oauth.sqlite3");
+        let server = Self::serve(&sandbox, port, &base, &store).await;
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Deployment { sandbox, server, port, base, store, http }
+    }
+
+    async fn serve(sandbox: &SandboxHandle, port: u16, base: &str, store: &std::path::Path) -> ServerProcess {
+        let api = sandbox.api_base_url();
+        let store = store.to_string_lossy().into_owned();
+        ServerProcess::start_on(
+            port,
+            &[],
+            &[
+                ("BACKLOG_BASE_URL", &api),
+                ("BACKLOG_OAUTH_CLIENT_ID", "mcp-app"),
+                ("BACKLOG_OAUTH_CLIENT_SECRET", "app-secret"),
+                ("MCP_SERVER_BASE_URL", base),
+                ("OAUTH_STORE", &store),
+                ("OAUTH_STORE_KEY", STORE_KEY),
+            ],
+        )
+        .await
+    }
+
+    async fn restart(&mut self) {
+        self.server.terminate();
+        let (status, _) = std::mem::replace(&mut self.server, Self::placeholder()).wait().await;
+        assert!(status.success(), "stopped with {status}");
+        self.server = Self::serve(&self.sandbox, self.port, &self.base, &self.store).await;
+    }
+
+    fn placeholder() -> ServerProcess {
+        unreachable!("replaced before use")
+    }
+
+    async fn register(&self) -> String {
+        let reply = self
+            .http
+            .post(format!("{}/register", self.base))
+            .json(&json!({"redirect_uris": [CLIENT_REDIRECT], "client_name": "test client"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 201);
+        let body: Value = reply.json().await.unwrap();
+        body["client_id"].as_str().unwrap().to_owned()
+    }
+
+    fn authorize_url(&self, client_id: &str, extra: &[(&str, &str)]) -> String {
+        let mut url = url::Url::parse(&format!("{}/authorize", self.base)).unwrap();
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("response_type", "code")
+                .append_pair("client_id", client_id)
+                .append_pair("redirect_uri", CLIENT_REDIRECT)
+                .append_pair("code_challenge", &challenge_of(VERIFIER))
+                .append_pair("code_challenge_method", "S256")
+                .append_pair("state", "client-state")
+                .append_pair("resource", &format!("{}/mcp", self.base));
+            for (k, v) in extra {
+                q.append_pair(k, v);
+            }
+        }
+        url.into()
+    }
+
+    async fn location(&self, response: reqwest::Response) -> url::Url {
+        assert!(response.status().is_redirection(), "{}: {:?}", response.status(), response.text().await);
+        url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
+    }
+
+    /// /authorize → the sandbox's consent page, approved as `user_id` → /callback → a code.
+    async fn code_for(&self, client_id: &str, user_id: u64) -> String {
+        let to_backlog = self.location(self.http.get(self.authorize_url(client_id, &[])).send().await.unwrap()).await;
+        assert!(to_backlog.path().ends_with("/OAuth2AccessRequest.action"), "{to_backlog}");
+        let query: std::collections::HashMap<String, String> = to_backlog.query_pairs().into_owned().collect();
+        assert_eq!(query["client_id"], "mcp-app");
+        assert_eq!(query["redirect_uri"], format!("{}/callback", self.base));
+        let consent = self
+            .http
+            .post(to_backlog.as_str().split('?').next().unwrap())
+            .form(&[
+                ("client_id", query["client_id"].as_str()),
+                ("redirect_uri", query["redirect_uri"].as_str()),
+                ("state", query["state"].as_str()),
+                ("user_id", &user_id.to_string()),
+                ("decision", "approve"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let callback = self.location(consent).await;
+        assert!(callback.as_str().starts_with(&format!("{}/callback?", self.base)), "{callback}");
+        let back = self.location(self.http.get(callback).send().await.unwrap()).await;
+        assert!(back.as_str().starts_with(CLIENT_REDIRECT), "{back}");
+        let pairs: std::collections::HashMap<String, String> = back.query_pairs().into_owned().collect();
+        assert_eq!(pairs["state"], "client-state");
+        pairs["code"].clone()
+    }
+
+    async fn token(&self, form: &[(&str, &str)]) -> (u16, Value) {
+        let reply = self.http.post(format!("{}/token", self.base)).form(form).send().await.unwrap();
+        let status = reply.status().as_u16();
+        (status, reply.json().await.unwrap())
+    }
+
+    async fn exchange(&self, client_id: &str, code: &str) -> (u16, Value) {
+        self.token(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", CLIENT_REDIRECT),
+            ("code_verifier", VERIFIER),
+            ("client_id", client_id),
+        ])
+        .await
+    }
+
+    /// A full sign-in as `user_id`: (client_id, access token, refresh token).
+    async fn sign_in(&self, user_id: u64) -> (String, String, String) {
+        let client_id = self.register().await;
+        let code = self.code_for(&client_id, user_id).await;
+        let (status, tokens) = self.exchange(&client_id, &code).await;
+        assert_eq!(status, 200, "{tokens}");
+        assert_eq!(tokens["token_type"], "Bearer");
+        (
+            client_id,
+            tokens["access_token"].as_str().unwrap().to_owned(),
+            tokens["refresh_token"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    async fn client(&self, access: &str) -> McpClient {
+        let header = format!("Bearer {access}");
+        McpClient::connect_with(&self.server.url, Protocol::V2026_07_28, &[("Authorization", &header)]).await
+    }
+}
+
+async fn myself(client: &McpClient) -> Value {
+    client.call("get_myself", json!({})).await.json()
+}
+
+#[tokio::test]
+async fn a_user_signs_in_calls_as_themselves_and_stays_signed_in() {
+    let mut deployment = Deployment::start("flow", Duration::from_secs(2)).await;
+    // Without a token: the challenge that points to the metadata.
+    let bare = deployment
+        .http
+        .post(&deployment.server.url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), 401);
+    let metadata_url = format!("{}/.well-known/oauth-protected-resource/mcp", deployment.base);
+    assert_eq!(
+        bare.headers()["www-authenticate"].to_str().unwrap(),
+        format!("Bearer resource_metadata=\"{metadata_url}\"")
+    );
+    let resource: Value = deployment.http.get(&metadata_url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(resource["resource"], format!("{}/mcp", deployment.base));
+    assert_eq!(resource["authorization_servers"], json!([deployment.base]));
+    let server: Value = deployment
+        .http
+        .get(format!("{}/.well-known/oauth-authorization-server", deployment.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(server["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(server["token_endpoint"], format!("{}/token", deployment.base));
+
+    let (client_id, access, refresh) = deployment.sign_in(2).await;
+    let alice = deployment.client(&access).await;
+    assert_eq!(myself(&alice).await["userId"], "alice");
+    // Another user's sign-in acts as that user.
+    let (_, bob_access, _) = deployment.sign_in(3).await;
+    assert_eq!(myself(&deployment.client(&bob_access).await).await["userId"], "bob");
+
+    // Backlog's token expires (2 s here): it is refreshed without the client noticing.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(myself(&alice).await["userId"], "alice");
+
+    // A restart keeps every sign-in.
+    deployment.restart().await;
+    let alice = deployment.client(&access).await;
+    assert_eq!(myself(&alice).await["userId"], "alice");
+
+    // Refresh rotates; the used refresh token presented again ends the sign-in.
+    let (status, renewed) = deployment
+        .token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", &client_id)])
+        .await;
+    assert_eq!(status, 200, "{renewed}");
+    let new_access = renewed["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(myself(&deployment.client(&new_access).await).await["userId"], "alice");
+    let (status, replay) = deployment
+        .token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", &client_id)])
+        .await;
+    assert_eq!((status, replay["error"].as_str()), (400, Some("invalid_grant")));
+    let after = deployment
+        .client_raw(&new_access)
+        .await;
+    assert_eq!(after, 401, "a revoked grant's tokens stop working");
+}
+
+impl Deployment {
+    /// The HTTP status of one tools/list with `access`.
+    async fn client_raw(&self, access: &str) -> u16 {
+        self.http
+            .post(&self.server.url)
+            .bearer_auth(access)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", "tools/list")
+            .body(
+                json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"_meta": {
+                    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                    "io.modelcontextprotocol/clientInfo": {"name": "t", "version": "0"},
+                    "io.modelcontextprotocol/clientCapabilities": {}}}})
+                .to_string(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+}
+
+#[tokio::test]
+async fn a_token_revoked_at_backlog_asks_the_client_to_sign_in_again() {
+    let deployment = Deployment::start("revoked", Duration::from_secs(3600)).await;
+    let (_, access, _) = deployment.sign_in(2).await;
+    let client = deployment.client(&access).await;
+    assert_eq!(myself(&client).await["userId"], "alice");
+    deployment.sandbox.revoke_oauth_tokens(2);
+    let reply = client
+        .post(
+            json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "get_myself", "arguments": {},
+                "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientInfo": {"name": "t", "version": "0"},
+                "io.modelcontextprotocol/clientCapabilities": {}}}}),
+            Some("get_myself"),
+        )
+        .await;
+    assert_eq!(reply.status, 401, "{}", reply.body);
+    assert_eq!(deployment.client_raw(&access).await, 401);
+}
+
+#[tokio::test]
+async fn client_mistakes_are_refused() {
+    let deployment = Deployment::start("mistakes", Duration::from_secs(3600)).await;
+    let client_id = deployment.register().await;
+    let get = |url: String| {
+        let http = deployment.http.clone();
+        async move { http.get(url).send().await.unwrap() }
+    };
+    // An unregistered redirect URI is a page, never a redirect.
+    let wrong = get(deployment
+        .authorize_url(&client_id, &[])
+        .replace("127.0.0.1%3A9", "127.0.0.1%3A10"))
+    .await;
+    assert_eq!(wrong.status(), 400);
+    // Without PKCE, or with plain PKCE: an error sent back to the client.
+    let plain = get(deployment.authorize_url(&client_id, &[]).replace("S256", "plain")).await;
+    let back = deployment.location(plain).await;
+    assert!(back.query().unwrap().contains("error=invalid_request"), "{back}");
+    assert!(back.query().unwrap().contains("state=client-state"), "{back}");
+    // A resource that is not this server.
+    let other = get(deployment.authorize_url(&client_id, &[]).replace("%2Fmcp", "%2Fother")).await;
+    assert!(deployment.location(other).await.query().unwrap().contains("error=invalid_target"));
+
+    // A wrong verifier, then the same code again: both refused, the code spent.
+    let code = deployment.code_for(&client_id, 2).await;
+    let (status, body) = deployment
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", CLIENT_REDIRECT),
+            ("code_verifier", "another-verifier-of-at-least-forty-three-characters-xyz"),
+            ("client_id", &client_id),
+        ])
+        .await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    let (status, body) = deployment.exchange(&client_id, &code).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "a code is tried once: {body}");
+    // Another client cannot use a code; a redirect_uri must match.
+    let code = deployment.code_for(&client_id, 2).await;
+    let other_client = deployment.register().await;
+    let (status, _) = deployment.exchange(&other_client, &code).await;
+    assert_eq!(status, 400);
+    let code = deployment.code_for(&client_id, 2).await;
+    let (status, body) = deployment
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", "http://127.0.0.1:9/elsewhere"),
+            ("code_verifier", VERIFIER),
+            ("client_id", &client_id),
+        ])
+        .await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    // Unknown clients and grant types.
+    let (status, body) = deployment.token(&[("grant_type", "authorization_code"), ("client_id", "nobody")]).await;
+    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")));
+    let (status, body) = deployment.token(&[("grant_type", "password"), ("client_id", &client_id)]).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("unsupported_grant_type")));
+    // Registration: only https or loopback http redirect URIs.
+    let reply = deployment
+        .http
+        .post(format!("{}/register", deployment.base))
+        .json(&json!({"redirect_uris": ["http://client.example/cb"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 400);
+    assert_eq!(reply.json::<Value>().await.unwrap()["error"], "invalid_redirect_uri");
+    // A made-up bearer token.
+    assert_eq!(deployment.client_raw("made-up").await, 401);
+}
+
+#[tokio::test]
+async fn oauth_settings_are_checked_at_startup() {
+    let cases: [(&[&str], &[(&str, &str)], &str); 3] = [
+        (
+            &["--transport", "http", "--http-port", "0"],
+            &[("BACKLOG_DOMAIN", "space.example"), ("BACKLOG_OAUTH_CLIENT_ID", "x"), ("MCP_SERVER_BASE_URL", "https://mcp.example")],
+            "BACKLOG_OAUTH_CLIENT_SECRET",
+        ),
+        (
+            &[],
+            &[("BACKLOG_DOMAIN", "space.example"), ("BACKLOG_OAUTH_CLIENT_ID", "x"), ("BACKLOG_OAUTH_CLIENT_SECRET", "y"), ("MCP_SERVER_BASE_URL", "https://mcp.example")],
+            "--transport http",
+        ),
+        (
+            &["--transport", "http", "--http-port", "0"],
+            &[("BACKLOG_DOMAIN", "space.example"), ("BACKLOG_OAUTH_CLIENT_ID", "x"), ("BACKLOG_OAUTH_CLIENT_SECRET", "y"), ("MCP_SERVER_BASE_URL", "https://mcp.example")],
+            "OAUTH_STORE_KEY",
+        ),
+    ];
+    for (args, env, expected) in cases {
+        let (ok, _, stderr) = ServerProcess::run_to_end(args, env).await;
+        assert!(!ok, "{env:?} must not start");
+        assert!(stderr.contains(expected), "{env:?}: {stderr}");
+    }
+}
