@@ -5,6 +5,7 @@
 use axum::http::request::Parts;
 
 use crate::Shared;
+use crate::table::Id;
 
 /// A credential as a request presents it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,11 +27,17 @@ impl<'a> Credential<'a> {
 }
 
 impl Shared {
-    /// Whether a request presenting `credential` may call the API.
-    pub(crate) fn accepts(&self, credential: Option<Credential<'_>>) -> bool {
+    /// Who a request presenting `credential` acts as, or `None` if it may not call the API.
+    pub(crate) fn authenticate(&self, credential: Option<Credential<'_>>) -> Option<Myself> {
         match credential {
-            Some(Credential::ApiKey(key)) => key == self.api_key,
-            None => false,
+            Some(Credential::ApiKey(key)) => {
+                (key == self.api_key).then_some(Myself(self.api_key_owner))
+            }
+            None => None,
         }
     }
 }
+
+/// The user an authenticated request acts as, put in its extensions by the intake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Myself(pub Id);

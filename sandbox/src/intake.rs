@@ -58,7 +58,7 @@ pub(crate) async fn admit(
     };
     let form_parts = multipart::decode(&parts, &body).await;
     let recorded = RecordedRequest::new(&parts, &body, form_parts.clone(), template);
-    let authenticated = app.accepts(recorded.credential());
+    let myself = app.authenticate(recorded.credential());
     // Backlog's encoding (§1.3) puts GET parameters in the query and write parameters in
     // the form body; reading only those makes a client that mixes them up fail here.
     let params = if matches!(parts.method, Method::GET | Method::HEAD) {
@@ -75,7 +75,8 @@ pub(crate) async fn admit(
     }
     // Counted before the answer, so `/rateLimit` reports the window its own headers carry.
     let rate_limit = app.rate().count();
-    let mut response = if authenticated {
+    let mut response = if let Some(myself) = myself {
+        parts.extensions.insert(myself);
         parts.extensions.insert(Params::new(params));
         parts.extensions.insert(FormParts(form_parts));
         answer(Request::from_parts(parts, Body::from(body))).await

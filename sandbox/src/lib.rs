@@ -45,6 +45,9 @@ use axum::Router;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
+use routing::App;
+use table::Id;
+
 pub use fault::{Fault, FaultRule, RATE_LIMIT_PER_MINUTE};
 pub use multipart::FormPart;
 pub use recording::RecordedRequest;
@@ -60,6 +63,8 @@ pub const MAX_RECORDED_REQUESTS: usize = 100_000;
 /// State shared by the router, its handlers and every handle.
 struct Shared {
     api_key: String,
+    /// Who the API key belongs to.
+    api_key_owner: Id,
     state: Mutex<store::State>,
     requests: Mutex<VecDeque<RecordedRequest>>,
     recording: AtomicBool,
@@ -70,10 +75,19 @@ struct Shared {
 type AppState = Arc<Shared>;
 
 impl Shared {
-    // A handler that panicked mid-write leaves the state as it was at the panic; the
-    // sandbox keeps serving rather than failing every later test with a poison error.
+    /// The space, locked, with the API key's owner acting.
     fn state(&self) -> MutexGuard<'_, store::State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        self.state_as(self.api_key_owner)
+    }
+
+    /// The space, locked, with `myself` acting: what `/users/myself` answers and who every
+    /// write is by, until the lock is released.
+    fn state_as(&self, myself: Id) -> MutexGuard<'_, store::State> {
+        // A handler that panicked mid-write leaves the state as it was at the panic; the
+        // sandbox keeps serving rather than failing every later test with a poison error.
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.myself_id = myself;
+        state
     }
 
     fn requests(&self) -> MutexGuard<'_, VecDeque<RecordedRequest>> {
@@ -114,9 +128,11 @@ impl Sandbox {
     /// A sandbox seeded with `space`, accepting `api_key`. Two sandboxes of different
     /// seeds stand for two organizations, each with its own key.
     pub fn with_space(api_key: impl Into<String>, space: SpaceSeed) -> Self {
+        let data = space.data();
         let shared = Shared {
             api_key: api_key.into(),
-            state: Mutex::new(store::State::seeded(space.data())),
+            api_key_owner: data.myself_id,
+            state: Mutex::new(store::State::seeded(data)),
             requests: Mutex::new(VecDeque::new()),
             recording: AtomicBool::new(true),
             faults: Mutex::default(),

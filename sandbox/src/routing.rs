@@ -2,6 +2,7 @@
 //! front of every route and fallback, and the extractors and answers handlers share.
 
 use std::convert::Infallible;
+use std::sync::{Arc, MutexGuard};
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
@@ -11,9 +12,12 @@ use axum::routing::MethodRouter;
 use axum::{Json, Router, middleware};
 use serde::Serialize;
 
+use crate::auth::Myself;
 use crate::error::{ApiError, code};
+use crate::fault::RateWindow;
 use crate::intake::{self, RouteIntake};
 use crate::params::Params;
+use crate::store::State as Store;
 use crate::{AppState, resources};
 
 /// Routes as the resources declare them: a path template and its handlers.
@@ -131,6 +135,37 @@ impl<S: Send + Sync, const N: usize> FromRequestParts<S> for Segments<N> {
 /// decode.
 fn undefined(uri: &Uri) -> ApiError {
     ApiError::not_found(format!("Undefined resource. {}", uri.path()))
+}
+
+/// The sandbox as one request sees it: every handler's way to the space, which it locks
+/// with the request's user acting, so `/users/myself` and the author of every write follow
+/// the credential presented.
+pub(crate) struct App {
+    shared: AppState,
+    myself: Myself,
+}
+
+impl App {
+    /// The space, locked, with this request's user acting ([`crate::Shared::state_as`]).
+    pub fn state(&self) -> MutexGuard<'_, Store> {
+        self.shared.state_as(self.myself.0)
+    }
+
+    pub fn rate(&self) -> MutexGuard<'_, RateWindow> {
+        self.shared.rate()
+    }
+}
+
+impl FromRequestParts<AppState> for App {
+    type Rejection = ApiError;
+
+    /// Fails only on a route the intake did not authenticate, which no route is.
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let myself = parts.extensions.get::<Myself>().copied();
+        let myself = myself.ok_or_else(ApiError::unauthorized)?;
+        let shared = Arc::clone(app);
+        Ok(App { shared, myself })
+    }
 }
 
 /// The parameters the intake decoded for this request.
