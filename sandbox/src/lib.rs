@@ -17,6 +17,16 @@
 //! // A second organization: another space, other users, projects and issues.
 //! let acme = backlog_sandbox::Sandbox::with_space("acme-key", backlog_sandbox::SpaceSeed::Acme);
 //! let acme = acme.spawn().await?;
+//! // A space that grants OAuth tokens to one app, each valid for a second.
+//! let app = backlog_sandbox::OAuthApp {
+//!     client_id: "app".into(),
+//!     client_secret: "secret".into(),
+//!     redirect_uri: "http://127.0.0.1:8000/callback".into(),
+//! };
+//! let oauth = backlog_sandbox::Sandbox::default()
+//!     .with_oauth_app(app)
+//!     .oauth_token_ttl(std::time::Duration::from_secs(1));
+//! let oauth = oauth.spawn().await?;
 //! # Ok(()) }
 //! ```
 
@@ -26,6 +36,7 @@ mod error;
 mod fault;
 mod intake;
 mod multipart;
+mod oauth;
 mod paging;
 mod params;
 mod recording;
@@ -40,6 +51,7 @@ use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use axum::Router;
 use axum::serve::ListenerExt;
@@ -50,7 +62,8 @@ use table::Id;
 
 pub use fault::{Fault, FaultRule, RATE_LIMIT_PER_MINUTE};
 pub use multipart::FormPart;
-pub use recording::RecordedRequest;
+pub use oauth::{DEFAULT_OAUTH_TOKEN_TTL, OAuthApp};
+pub use recording::{REDACTED, RecordedRequest};
 pub use seed::SpaceSeed;
 
 /// The API key a sandbox accepts unless told otherwise.
@@ -70,6 +83,7 @@ struct Shared {
     recording: AtomicBool,
     faults: Mutex<fault::Faults>,
     rate: Mutex<fault::RateWindow>,
+    oauth: Mutex<oauth::Grants>,
 }
 
 type AppState = Arc<Shared>;
@@ -111,6 +125,10 @@ impl Shared {
     fn rate(&self) -> MutexGuard<'_, fault::RateWindow> {
         self.rate.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    fn oauth(&self) -> MutexGuard<'_, oauth::Grants> {
+        self.oauth.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// An emulated Backlog space. Clones share the same state.
@@ -137,10 +155,31 @@ impl Sandbox {
             recording: AtomicBool::new(true),
             faults: Mutex::default(),
             rate: Mutex::default(),
+            oauth: Mutex::default(),
         };
         Self {
             shared: Arc::new(shared),
         }
+    }
+
+    /// Lets `app` obtain OAuth 2.0 tokens: its users approve it on the consent page
+    /// (`GET /OAuth2AccessRequest.action`) and it exchanges the code at
+    /// `POST /api/v2/oauth2/token`; see the `oauth` module for the flow. Several apps may
+    /// be added; the redirect URI must then match exactly, as Backlog requires.
+    ///
+    /// Panics if an app with the same `client_id` was added, or if `redirect_uri` is not
+    /// visible ASCII without a fragment (it is sent back in a `Location` header).
+    pub fn with_oauth_app(self, app: OAuthApp) -> Self {
+        self.shared.oauth().add_app(app);
+        self
+    }
+
+    /// How long an OAuth access token lives from its issue, [`DEFAULT_OAUTH_TOKEN_TTL`]
+    /// unless told otherwise; `expires_in` says it in whole seconds. Refresh tokens do not
+    /// expire.
+    pub fn oauth_token_ttl(self, ttl: Duration) -> Self {
+        self.shared.oauth().token_ttl = ttl;
+        self
     }
 
     /// Adds a fault rule; see [`SandboxHandle::add_fault`].
@@ -236,6 +275,19 @@ impl SandboxHandle {
     /// Removes every fault rule; requests already held by [`Fault::Hang`] stay held.
     pub fn clear_faults(&self) {
         self.shared.faults().clear();
+    }
+
+    /// Revokes every OAuth grant of the user with id `user_id`, as revoking the apps'
+    /// access at Backlog does: their access and refresh tokens, and codes not yet
+    /// exchanged, stop working at once.
+    pub fn revoke_oauth_tokens(&self, user_id: u64) {
+        self.shared.oauth().revoke(user_id);
+    }
+
+    /// Makes every OAuth access token issued so far expired now; refresh tokens keep
+    /// working, so a client can get a new access token.
+    pub fn expire_oauth_access_tokens(&self) {
+        self.shared.oauth().expire_access_tokens();
     }
 }
 

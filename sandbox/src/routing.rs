@@ -20,18 +20,43 @@ use crate::params::Params;
 use crate::store::State as Store;
 use crate::{AppState, resources};
 
-/// Routes as the resources declare them: a path template and its handlers.
+/// Routes as the resources declare them: a path template, its handlers, and who may call.
 #[derive(Default)]
-pub(crate) struct Routes(Vec<(&'static str, MethodRouter<AppState>)>);
+pub(crate) struct Routes(Vec<(&'static str, MethodRouter<AppState>, Access)>);
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// A request presenting a valid credential (`auth.rs`), as every API route.
+    Credential,
+    /// Anyone: OAuth's consent page and token endpoint, where the user and the client
+    /// prove who they are by other means.
+    Open,
+}
 
 impl Routes {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Serves `template` (axum syntax, `/api/v2/issues/{issueIdOrKey}`) with `methods`.
-    pub fn route(mut self, template: &'static str, methods: MethodRouter<AppState>) -> Self {
-        self.0.push((template, methods));
+    /// Serves `template` (axum syntax, `/api/v2/issues/{issueIdOrKey}`) with `methods`, to
+    /// requests presenting a valid credential.
+    pub fn route(self, template: &'static str, methods: MethodRouter<AppState>) -> Self {
+        self.route_for(Access::Credential, template, methods)
+    }
+
+    /// Serves `template` with `methods` to anyone.
+    pub fn open_route(self, template: &'static str, methods: MethodRouter<AppState>) -> Self {
+        self.route_for(Access::Open, template, methods)
+    }
+
+    fn route_for(
+        mut self,
+        access: Access,
+        template: &'static str,
+        methods: MethodRouter<AppState>,
+    ) -> Self {
+        self.0.push((template, methods, access));
         self
     }
 
@@ -43,7 +68,7 @@ impl Routes {
     /// The path templates, in the order declared.
     #[cfg(test)]
     pub fn templates(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.0.iter().map(|(template, _)| *template)
+        self.0.iter().map(|(template, _, _)| *template)
     }
 }
 
@@ -51,10 +76,11 @@ impl Routes {
 /// template, and the two fallbacks, which pass the same intake with no template.
 pub(crate) fn router(app: AppState) -> Router {
     let mut router = Router::new();
-    for (template, methods) in resources::routes().0 {
+    for (template, methods, access) in resources::routes().0 {
         let intake = RouteIntake {
             app: app.clone(),
             template,
+            access,
         };
         // A route layer, so the method-not-allowed fallback stays outside it.
         let layer = middleware::from_fn_with_state(intake, intake::route);
@@ -70,7 +96,8 @@ pub(crate) fn router(app: AppState) -> Router {
 
 async fn undefined_resource(State(app): State<AppState>, request: Request) -> Response {
     let error = undefined(request.uri());
-    intake::admit(&app, None, request, async |_| error.into_response()).await
+    let access = Access::Credential;
+    intake::admit(&app, None, access, request, async |_| error.into_response()).await
 }
 
 async fn method_not_allowed(State(app): State<AppState>, request: Request) -> Response {
@@ -81,7 +108,8 @@ async fn method_not_allowed(State(app): State<AppState>, request: Request) -> Re
     );
     let status = StatusCode::METHOD_NOT_ALLOWED;
     let error = ApiError::new(status, code::INVALID_REQUEST, message);
-    intake::admit(&app, None, request, async |_| error.into_response()).await
+    let access = Access::Credential;
+    intake::admit(&app, None, access, request, async |_| error.into_response()).await
 }
 
 /// A 200 answer with `body` as JSON, serialized at once, so a handler can answer with rows
@@ -159,7 +187,7 @@ impl App {
 impl FromRequestParts<AppState> for App {
     type Rejection = ApiError;
 
-    /// Fails only on a route the intake did not authenticate, which no route is.
+    /// Fails only on an [`Access::Open`] route, where no one is authenticated.
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
         let myself = parts.extensions.get::<Myself>().copied();
         let myself = myself.ok_or_else(ApiError::unauthorized)?;
