@@ -32,7 +32,9 @@ impl Credential {
             .map(str::to_owned)
             .or(query_key.map(|(_, v)| v));
         let bearer = || {
-            let (scheme, token) = header(header::AUTHORIZATION.as_str())?.split_once(' ')?;
+            let value = header(header::AUTHORIZATION.as_str())?;
+            // `Bearer` alone (its blank token trimmed off in transit) is a bad token too.
+            let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
             let bearer = scheme.eq_ignore_ascii_case("bearer");
             bearer.then(|| Credential::Bearer(token.trim().to_owned()))
         };
