@@ -17,6 +17,16 @@
 //! // A second organization: another space, other users, projects and issues.
 //! let acme = backlog_sandbox::Sandbox::with_space("acme-key", backlog_sandbox::SpaceSeed::Acme);
 //! let acme = acme.spawn().await?;
+//! // A space that grants OAuth tokens to one app, each valid for a second.
+//! let app = backlog_sandbox::OAuthApp {
+//!     client_id: "app".into(),
+//!     client_secret: "secret".into(),
+//!     redirect_uri: "http://127.0.0.1:8000/callback".into(),
+//! };
+//! let oauth = backlog_sandbox::Sandbox::default()
+//!     .with_oauth_app(app)
+//!     .oauth_token_ttl(std::time::Duration::from_secs(1));
+//! let oauth = oauth.spawn().await?;
 //! # Ok(()) }
 //! ```
 
@@ -26,6 +36,7 @@ mod error;
 mod fault;
 mod intake;
 mod multipart;
+mod oauth;
 mod paging;
 mod params;
 mod recording;
@@ -40,14 +51,19 @@ use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use axum::Router;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
+use routing::App;
+use table::Id;
+
 pub use fault::{Fault, FaultRule, RATE_LIMIT_PER_MINUTE};
 pub use multipart::FormPart;
-pub use recording::RecordedRequest;
+pub use oauth::{DEFAULT_OAUTH_TOKEN_TTL, OAuthApp};
+pub use recording::{REDACTED, RecordedRequest};
 pub use seed::SpaceSeed;
 
 /// The API key a sandbox accepts unless told otherwise.
@@ -60,20 +76,32 @@ pub const MAX_RECORDED_REQUESTS: usize = 100_000;
 /// State shared by the router, its handlers and every handle.
 struct Shared {
     api_key: String,
+    /// Who the API key belongs to.
+    api_key_owner: Id,
     state: Mutex<store::State>,
     requests: Mutex<VecDeque<RecordedRequest>>,
     recording: AtomicBool,
     faults: Mutex<fault::Faults>,
     rate: Mutex<fault::RateWindow>,
+    oauth: Mutex<oauth::Grants>,
 }
 
 type AppState = Arc<Shared>;
 
 impl Shared {
-    // A handler that panicked mid-write leaves the state as it was at the panic; the
-    // sandbox keeps serving rather than failing every later test with a poison error.
+    /// The space, locked, with the API key's owner acting.
     fn state(&self) -> MutexGuard<'_, store::State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        self.state_as(self.api_key_owner)
+    }
+
+    /// The space, locked, with `myself` acting: what `/users/myself` answers and who every
+    /// write is by, until the lock is released.
+    fn state_as(&self, myself: Id) -> MutexGuard<'_, store::State> {
+        // A handler that panicked mid-write leaves the state as it was at the panic; the
+        // sandbox keeps serving rather than failing every later test with a poison error.
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.myself_id = myself;
+        state
     }
 
     fn requests(&self) -> MutexGuard<'_, VecDeque<RecordedRequest>> {
@@ -97,6 +125,10 @@ impl Shared {
     fn rate(&self) -> MutexGuard<'_, fault::RateWindow> {
         self.rate.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    fn oauth(&self) -> MutexGuard<'_, oauth::Grants> {
+        self.oauth.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// An emulated Backlog space. Clones share the same state.
@@ -114,17 +146,40 @@ impl Sandbox {
     /// A sandbox seeded with `space`, accepting `api_key`. Two sandboxes of different
     /// seeds stand for two organizations, each with its own key.
     pub fn with_space(api_key: impl Into<String>, space: SpaceSeed) -> Self {
+        let data = space.data();
         let shared = Shared {
             api_key: api_key.into(),
-            state: Mutex::new(store::State::seeded(space.data())),
+            api_key_owner: data.myself_id,
+            state: Mutex::new(store::State::seeded(data)),
             requests: Mutex::new(VecDeque::new()),
             recording: AtomicBool::new(true),
             faults: Mutex::default(),
             rate: Mutex::default(),
+            oauth: Mutex::default(),
         };
         Self {
             shared: Arc::new(shared),
         }
+    }
+
+    /// Lets `app` obtain OAuth 2.0 tokens: its users approve it on the consent page
+    /// (`GET /OAuth2AccessRequest.action`) and it exchanges the code at
+    /// `POST /api/v2/oauth2/token`; see the `oauth` module for the flow. Several apps may
+    /// be added; the redirect URI must then match exactly, as Backlog requires.
+    ///
+    /// Panics if an app with the same `client_id` was added, or if `redirect_uri` is not
+    /// visible ASCII without a fragment (it is sent back in a `Location` header).
+    pub fn with_oauth_app(self, app: OAuthApp) -> Self {
+        self.shared.oauth().add_app(app);
+        self
+    }
+
+    /// How long an OAuth access token lives from its issue, [`DEFAULT_OAUTH_TOKEN_TTL`]
+    /// unless told otherwise; `expires_in` says it in whole seconds. Refresh tokens do not
+    /// expire.
+    pub fn oauth_token_ttl(self, ttl: Duration) -> Self {
+        self.shared.oauth().token_ttl = ttl;
+        self
     }
 
     /// Adds a fault rule; see [`SandboxHandle::add_fault`].
@@ -220,6 +275,19 @@ impl SandboxHandle {
     /// Removes every fault rule; requests already held by [`Fault::Hang`] stay held.
     pub fn clear_faults(&self) {
         self.shared.faults().clear();
+    }
+
+    /// Revokes every OAuth grant of the user with id `user_id`, as revoking the apps'
+    /// access at Backlog does: their access and refresh tokens, and codes not yet
+    /// exchanged, stop working at once.
+    pub fn revoke_oauth_tokens(&self, user_id: u64) {
+        self.shared.oauth().revoke(user_id);
+    }
+
+    /// Makes every OAuth access token issued so far expired now; refresh tokens keep
+    /// working, so a client can get a new access token.
+    pub fn expire_oauth_access_tokens(&self) {
+        self.shared.oauth().expire_access_tokens();
     }
 }
 

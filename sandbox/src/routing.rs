@@ -2,6 +2,7 @@
 //! front of every route and fallback, and the extractors and answers handlers share.
 
 use std::convert::Infallible;
+use std::sync::{Arc, MutexGuard};
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
@@ -11,23 +12,51 @@ use axum::routing::MethodRouter;
 use axum::{Json, Router, middleware};
 use serde::Serialize;
 
+use crate::auth::Myself;
 use crate::error::{ApiError, code};
+use crate::fault::RateWindow;
 use crate::intake::{self, RouteIntake};
 use crate::params::Params;
+use crate::store::State as Store;
 use crate::{AppState, resources};
 
-/// Routes as the resources declare them: a path template and its handlers.
+/// Routes as the resources declare them: a path template, its handlers, and who may call.
 #[derive(Default)]
-pub(crate) struct Routes(Vec<(&'static str, MethodRouter<AppState>)>);
+pub(crate) struct Routes(Vec<(&'static str, MethodRouter<AppState>, Access)>);
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// A request presenting a valid credential (`auth.rs`), as every API route.
+    Credential,
+    /// Anyone: OAuth's consent page and token endpoint, where the user and the client
+    /// prove who they are by other means.
+    Open,
+}
 
 impl Routes {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Serves `template` (axum syntax, `/api/v2/issues/{issueIdOrKey}`) with `methods`.
-    pub fn route(mut self, template: &'static str, methods: MethodRouter<AppState>) -> Self {
-        self.0.push((template, methods));
+    /// Serves `template` (axum syntax, `/api/v2/issues/{issueIdOrKey}`) with `methods`, to
+    /// requests presenting a valid credential.
+    pub fn route(self, template: &'static str, methods: MethodRouter<AppState>) -> Self {
+        self.route_for(Access::Credential, template, methods)
+    }
+
+    /// Serves `template` with `methods` to anyone.
+    pub fn open_route(self, template: &'static str, methods: MethodRouter<AppState>) -> Self {
+        self.route_for(Access::Open, template, methods)
+    }
+
+    fn route_for(
+        mut self,
+        access: Access,
+        template: &'static str,
+        methods: MethodRouter<AppState>,
+    ) -> Self {
+        self.0.push((template, methods, access));
         self
     }
 
@@ -39,7 +68,7 @@ impl Routes {
     /// The path templates, in the order declared.
     #[cfg(test)]
     pub fn templates(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.0.iter().map(|(template, _)| *template)
+        self.0.iter().map(|(template, _, _)| *template)
     }
 }
 
@@ -47,10 +76,11 @@ impl Routes {
 /// template, and the two fallbacks, which pass the same intake with no template.
 pub(crate) fn router(app: AppState) -> Router {
     let mut router = Router::new();
-    for (template, methods) in resources::routes().0 {
+    for (template, methods, access) in resources::routes().0 {
         let intake = RouteIntake {
             app: app.clone(),
             template,
+            access,
         };
         // A route layer, so the method-not-allowed fallback stays outside it.
         let layer = middleware::from_fn_with_state(intake, intake::route);
@@ -66,7 +96,8 @@ pub(crate) fn router(app: AppState) -> Router {
 
 async fn undefined_resource(State(app): State<AppState>, request: Request) -> Response {
     let error = undefined(request.uri());
-    intake::admit(&app, None, request, async |_| error.into_response()).await
+    let access = Access::Credential;
+    intake::admit(&app, None, access, request, async |_| error.into_response()).await
 }
 
 async fn method_not_allowed(State(app): State<AppState>, request: Request) -> Response {
@@ -77,7 +108,8 @@ async fn method_not_allowed(State(app): State<AppState>, request: Request) -> Re
     );
     let status = StatusCode::METHOD_NOT_ALLOWED;
     let error = ApiError::new(status, code::INVALID_REQUEST, message);
-    intake::admit(&app, None, request, async |_| error.into_response()).await
+    let access = Access::Credential;
+    intake::admit(&app, None, access, request, async |_| error.into_response()).await
 }
 
 /// A 200 answer with `body` as JSON, serialized at once, so a handler can answer with rows
@@ -131,6 +163,37 @@ impl<S: Send + Sync, const N: usize> FromRequestParts<S> for Segments<N> {
 /// decode.
 fn undefined(uri: &Uri) -> ApiError {
     ApiError::not_found(format!("Undefined resource. {}", uri.path()))
+}
+
+/// The sandbox as one request sees it: every handler's way to the space, which it locks
+/// with the request's user acting, so `/users/myself` and the author of every write follow
+/// the credential presented.
+pub(crate) struct App {
+    shared: AppState,
+    myself: Myself,
+}
+
+impl App {
+    /// The space, locked, with this request's user acting ([`crate::Shared::state_as`]).
+    pub fn state(&self) -> MutexGuard<'_, Store> {
+        self.shared.state_as(self.myself.0)
+    }
+
+    pub fn rate(&self) -> MutexGuard<'_, RateWindow> {
+        self.shared.rate()
+    }
+}
+
+impl FromRequestParts<AppState> for App {
+    type Rejection = ApiError;
+
+    /// Fails only on an [`Access::Open`] route, where no one is authenticated.
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let myself = parts.extensions.get::<Myself>().copied();
+        let myself = myself.ok_or_else(ApiError::unauthorized)?;
+        let shared = Arc::clone(app);
+        Ok(App { shared, myself })
+    }
 }
 
 /// The parameters the intake decoded for this request.

@@ -1,5 +1,4 @@
-//! The whole emulated space: one [`Table`] per resource, the clock, and who the API key
-//! belongs to. A resource's types live in its module under `resources/`.
+//! The whole emulated space: one [`Table`] per resource, the clock, and who is acting. A resource's types live in its module under `resources/`.
 
 use crate::resources::activities::{self, Activity};
 use crate::resources::attachments::{self, Attachment};
@@ -30,7 +29,9 @@ use crate::time::Timestamp;
 #[derive(Clone, Debug)]
 pub struct State {
     pub space: Space,
-    /// The owner of the API key: what `/users/myself` returns and who writes.
+    /// Who is acting: what `/users/myself` returns and who writes. The lock sets it to the
+    /// user whose credential the request holding it presented (`Shared::state_as`); the
+    /// API key's owner in a fresh state.
     pub myself_id: Id,
     pub users: Table<User>,
     pub projects: Table<Project>,

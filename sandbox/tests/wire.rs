@@ -114,6 +114,7 @@ async fn records_raw_and_decoded_requests_in_order() {
             multipart: vec![],
             content_type: None,
             api_key: Some(DEFAULT_API_KEY.into()),
+            authorization: None,
             route: Some("/api/v2/users/myself".into()),
         }
     );

@@ -3,14 +3,13 @@
 //! The seeded log is generated from the seeded issues, pull requests and their comments.
 
 use axum::Json;
-use axum::extract::State;
 use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::comments::{ChangeLog, Comment};
 use super::issues::Issue;
 use super::users;
-use crate::AppState;
+use crate::App;
 use crate::error::ApiResult;
 use crate::paging::Cursor;
 use crate::params::Params;
@@ -189,15 +188,12 @@ fn render(state: &Store, activity: &Activity) -> Value {
     })
 }
 
-async fn get_space_activities(
-    State(app): State<AppState>,
-    params: Params,
-) -> ApiResult<Json<Value>> {
+async fn get_space_activities(app: App, params: Params) -> ApiResult<Json<Value>> {
     page(&app.state(), &params, None)
 }
 
 async fn get_user_activities(
-    State(app): State<AppState>,
+    app: App,
     Segment(user): Segment,
     params: Params,
 ) -> ApiResult<Json<Value>> {

@@ -7,7 +7,6 @@
 //! others by their parent's module.
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -18,7 +17,7 @@ use super::activities::{self, activity_type};
 use super::comments::{self, ChangeLog};
 use super::documents::DocumentId;
 use super::issues::{self, Issue};
-use crate::AppState;
+use crate::App;
 use crate::download::download;
 use crate::error::{ApiError, ApiResult, code};
 use crate::multipart::FormParts;
@@ -192,7 +191,7 @@ fn change(attachment: &Attachment, added: bool) -> ChangeLog {
 /// `POST /space/attachment`: the part named `file` becomes a pending upload, answered
 /// as `{id, name, size}`. The part's own type is not kept: every download is typed by
 /// its name.
-async fn upload(State(app): State<AppState>, FormParts(parts): FormParts) -> ApiResult<Response> {
+async fn upload(app: App, FormParts(parts): FormParts) -> ApiResult<Response> {
     let file = parts
         .into_iter()
         .find(|p| p.name.as_deref() == Some("file"))
@@ -253,17 +252,14 @@ pub fn remove(state: &mut Store, parent: Parent, id: &str) -> ApiResult<(Attachm
     Ok((attachment, body))
 }
 
-async fn get_issue_attachments(
-    State(app): State<AppState>,
-    Segment(issue): Segment,
-) -> ApiResult<Response> {
+async fn get_issue_attachments(app: App, Segment(issue): Segment) -> ApiResult<Response> {
     let state = app.state();
     let issue = issues::find(&state, &issue)?;
     Ok(json(rendered(&state, Parent::Issue(issue.id))))
 }
 
 async fn download_issue_attachment(
-    State(app): State<AppState>,
+    app: App,
     Segments([issue, attachment]): Segments<2>,
 ) -> ApiResult<Response> {
     let state = app.state();
@@ -273,7 +269,7 @@ async fn download_issue_attachment(
 
 /// Removes the attachment and, as Backlog does, leaves a comment whose change log says so.
 async fn delete_issue_attachment(
-    State(app): State<AppState>,
+    app: App,
     Segments([issue, attachment]): Segments<2>,
 ) -> ApiResult<Response> {
     let mut state = app.state();

@@ -1,11 +1,10 @@
 //! `/projects/{projectIdOrKey}/categories`.
 
-use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::projects;
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::routing::{Routes, Segment, json};
@@ -31,11 +30,7 @@ pub(crate) fn routes() -> Routes {
 }
 
 /// `name*`, unique in the project; the new category comes last.
-async fn add_category(
-    State(app): State<AppState>,
-    Segment(project): Segment,
-    params: Params,
-) -> ApiResult<Response> {
+async fn add_category(app: App, Segment(project): Segment, params: Params) -> ApiResult<Response> {
     let mut state = app.state();
     let project_id = projects::find(&state, &project)?.id;
     let name = params.required_text("name")?;

@@ -2,7 +2,6 @@
 //! leaves with its change log.
 
 use axum::Json;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
@@ -11,7 +10,7 @@ use serde_json::{Value, json};
 use super::activities::{self, activity_type};
 use super::attachments::{self, Parent};
 use super::issues::{self, Issue};
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::Cursor;
 use crate::params::Params;
@@ -135,11 +134,7 @@ pub fn render(state: &Store, comment: &Comment) -> Value {
     })
 }
 
-async fn get_comments(
-    State(app): State<AppState>,
-    Segment(issue): Segment,
-    params: Params,
-) -> ApiResult<Json<Value>> {
+async fn get_comments(app: App, Segment(issue): Segment, params: Params) -> ApiResult<Json<Value>> {
     let state = app.state();
     let issue_id = issues::find(&state, &issue)?.id;
     let cursor = Cursor::parse(&params)?;
@@ -152,21 +147,14 @@ async fn get_comments(
     Ok(Json(page.into_iter().map(|c| render(&state, c)).collect()))
 }
 
-async fn count_comments(
-    State(app): State<AppState>,
-    Segment(issue): Segment,
-) -> ApiResult<Response> {
+async fn count_comments(app: App, Segment(issue): Segment) -> ApiResult<Response> {
     let state = app.state();
     let issue_id = issues::find(&state, &issue)?.id;
     let comments = state.comments.iter().filter(|c| c.issue_id == issue_id);
     Ok(count(comments.count()))
 }
 
-async fn add_comment(
-    State(app): State<AppState>,
-    Segment(issue): Segment,
-    params: Params,
-) -> ApiResult<Json<Value>> {
+async fn add_comment(app: App, Segment(issue): Segment, params: Params) -> ApiResult<Json<Value>> {
     let mut state = app.state();
     let mut issue = issues::find(&state, &issue)?.clone();
     let content = params.required_text("content")?.to_owned();
@@ -211,10 +199,7 @@ pub fn edit(state: &mut Store, author: Id, params: &Params) -> ApiResult<(String
     Ok((content, state.tick()))
 }
 
-async fn get_comment(
-    State(app): State<AppState>,
-    Segments([issue, comment]): Segments<2>,
-) -> ApiResult<Json<Value>> {
+async fn get_comment(app: App, Segments([issue, comment]): Segments<2>) -> ApiResult<Json<Value>> {
     let state = app.state();
     let comment = find(&state, &issue, &comment)?;
     Ok(Json(render(&state, comment)))
@@ -222,7 +207,7 @@ async fn get_comment(
 
 /// `content*` replaces the text; the change log and notifications stay.
 async fn update_comment(
-    State(app): State<AppState>,
+    app: App,
     Segments([issue, comment]): Segments<2>,
     params: Params,
 ) -> ApiResult<Json<Value>> {

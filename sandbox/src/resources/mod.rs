@@ -34,9 +34,10 @@ pub mod wikis;
 
 use crate::routing::Routes;
 
-/// Every resource's routes.
+/// Every resource's routes, and OAuth's.
 pub(crate) fn routes() -> Routes {
     Routes::new()
+        .merge(crate::oauth::routes())
         .merge(space::routes())
         .merge(users::routes())
         .merge(projects::routes())

@@ -5,7 +5,6 @@
 //! or comment it is about has been read, which neither of those changes.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{comments, issues};
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::Cursor;
 use crate::params::Params;
@@ -68,7 +67,7 @@ fn render(state: &Store, notification: &Notification) -> Value {
     })
 }
 
-async fn get_notifications(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+async fn get_notifications(app: App, params: Params) -> ApiResult<Json<Value>> {
     let state = app.state();
     let cursor = Cursor::parse(&params)?;
     let page = cursor.page(state.notifications.iter().collect(), |n| n.id);
@@ -77,7 +76,7 @@ async fn get_notifications(State(app): State<AppState>, params: Params) -> ApiRe
 
 /// The notifications whose flags match each of `alreadyRead` and `resourceAlreadyRead`
 /// that is given.
-async fn count_notifications(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+async fn count_notifications(app: App, params: Params) -> ApiResult<Response> {
     let already_read = params.boolean("alreadyRead")?;
     let resource_already_read = params.boolean("resourceAlreadyRead")?;
     let state = app.state();
@@ -92,7 +91,7 @@ async fn count_notifications(State(app): State<AppState>, params: Params) -> Api
 
 /// Resets the unread count: every notification is now seen (`alreadyRead`), none is
 /// thereby read (`resourceAlreadyRead` stays). Answers the unread count left, 0.
-async fn reset_unread(State(app): State<AppState>) -> Response {
+async fn reset_unread(app: App) -> Response {
     let mut state = app.state();
     for notification in state.notifications.iter_mut() {
         notification.already_read = true;
@@ -102,7 +101,7 @@ async fn reset_unread(State(app): State<AppState>) -> Response {
 }
 
 /// 204 with an empty body, as Backlog answers.
-async fn mark_as_read(State(app): State<AppState>, Segment(id): Segment) -> ApiResult<Response> {
+async fn mark_as_read(app: App, Segment(id): Segment) -> ApiResult<Response> {
     let mut state = app.state();
     let notification = id
         .parse()

@@ -1,11 +1,10 @@
 //! `/priorities`: space-wide, the same in every space.
 
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
-use crate::AppState;
+use crate::App;
 use crate::routing::{Routes, json};
 use crate::table::{Id, keyed_by_id};
 
@@ -22,6 +21,6 @@ pub(crate) fn routes() -> Routes {
     Routes::new().route("/api/v2/priorities", get(get_priorities))
 }
 
-async fn get_priorities(State(app): State<AppState>) -> Response {
+async fn get_priorities(app: App) -> Response {
     json(&app.state().priorities)
 }

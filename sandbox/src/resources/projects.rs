@@ -1,18 +1,17 @@
 //! `/projects…`: the projects themselves and their members. Each per-project list
 //! (statuses, issue types, …) is served by its own resource through [`list`].
 
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{MethodRouter, get};
 use serde::{Deserialize, Serialize};
 
 use super::{issue_types, statuses};
-use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::routing::{Routes, Segment, json};
 use crate::store::State as Store;
 use crate::table::{Id, InProject, Table, keyed_by_id};
+use crate::{App, AppState};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -100,14 +99,12 @@ pub(crate) fn list<T>(table: fn(&Store) -> &Table<T>) -> MethodRouter<AppState>
 where
     T: InProject + Serialize + 'static,
 {
-    get(
-        move |State(app): State<AppState>, Segment(project): Segment| async move {
-            let state = app.state();
-            let id = find(&state, &project)?.id;
-            let rows: Vec<&T> = table(&state).of_project(id).collect();
-            ApiResult::Ok(json(rows))
-        },
-    )
+    get(move |app: App, Segment(project): Segment| async move {
+        let state = app.state();
+        let id = find(&state, &project)?.id;
+        let rows: Vec<&T> = table(&state).of_project(id).collect();
+        ApiResult::Ok(json(rows))
+    })
 }
 
 /// The `displayOrder` of a row added to a project's list: one past its rows' largest.
@@ -120,7 +117,7 @@ pub fn next_display_order<'a, T: 'a>(
 
 /// `archived` omitted = all, `false` = active only, `true` = archived only. `all` only
 /// widens the list for admins, and the key's owner is an admin, so it changes nothing.
-async fn get_projects(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+async fn get_projects(app: App, params: Params) -> ApiResult<Response> {
     let archived = params.boolean("archived")?;
     params.boolean("all")?;
     let state = app.state();
@@ -132,7 +129,7 @@ async fn get_projects(State(app): State<AppState>, params: Params) -> ApiResult<
     Ok(json(projects))
 }
 
-async fn add_project(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+async fn add_project(app: App, params: Params) -> ApiResult<Response> {
     let name = params.required_text("name")?;
     let key = params.required_text("key")?;
     let mut state = app.state();
@@ -149,15 +146,12 @@ async fn add_project(State(app): State<AppState>, params: Params) -> ApiResult<R
     Ok(json(state.projects.get(id)))
 }
 
-async fn get_project(
-    State(app): State<AppState>,
-    Segment(project): Segment,
-) -> ApiResult<Response> {
+async fn get_project(app: App, Segment(project): Segment) -> ApiResult<Response> {
     find(&app.state(), &project).map(json)
 }
 
 async fn update_project(
-    State(app): State<AppState>,
+    app: App,
     Segment(project): Segment,
     params: Params,
 ) -> ApiResult<Response> {
@@ -228,10 +222,7 @@ fn apply_settings(project: &mut Project, params: &Params) -> ApiResult<()> {
     Ok(())
 }
 
-async fn get_project_users(
-    State(app): State<AppState>,
-    Segment(project): Segment,
-) -> ApiResult<Response> {
+async fn get_project_users(app: App, Segment(project): Segment) -> ApiResult<Response> {
     let state = app.state();
     let project = find(&state, &project)?;
     let members: Vec<_> = project

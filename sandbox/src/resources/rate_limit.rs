@@ -3,11 +3,10 @@
 //! `X-RateLimit-*` headers on this very answer.
 
 use axum::Json;
-use axum::extract::State;
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use crate::AppState;
+use crate::App;
 use crate::fault::RATE_LIMIT_PER_MINUTE;
 use crate::routing::Routes;
 
@@ -15,7 +14,7 @@ pub(crate) fn routes() -> Routes {
     Routes::new().route("/api/v2/rateLimit", get(get_rate_limit))
 }
 
-async fn get_rate_limit(State(app): State<AppState>) -> Json<Value> {
+async fn get_rate_limit(app: App) -> Json<Value> {
     let (remaining, reset) = app.rate().current();
     let window = json!({ "limit": RATE_LIMIT_PER_MINUTE, "remaining": remaining, "reset": reset });
     Json(json!({

@@ -2,13 +2,12 @@
 //! direction: linking A to B shows B among A's related issues and A among B's.
 
 use axum::Json;
-use axum::extract::State;
 use axum::routing::{delete, get};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::issues::{self, Issue};
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::routing::{Routes, Segment, Segments};
@@ -72,10 +71,7 @@ fn link(state: &Store, issue_id: Id, other_id: Id) -> Option<&RelatedIssue> {
         .find(|link| link.other(issue_id) == Some(other_id))
 }
 
-async fn get_related_issues(
-    State(app): State<AppState>,
-    Segment(issue): Segment,
-) -> ApiResult<Json<Value>> {
+async fn get_related_issues(app: App, Segment(issue): Segment) -> ApiResult<Json<Value>> {
     let state = app.state();
     let issue_id = issues::find(&state, &issue)?.id;
     let related = state
@@ -90,7 +86,7 @@ async fn get_related_issues(
 
 /// `targetIssueId*`: an issue other than this one, not yet linked to it.
 async fn add_related_issue(
-    State(app): State<AppState>,
+    app: App,
     Segment(issue): Segment,
     params: Params,
 ) -> ApiResult<Json<Value>> {
@@ -116,7 +112,7 @@ async fn add_related_issue(
 
 /// `{relatedIssueId}` is the other issue's id; the answer is that issue.
 async fn remove_related_issue(
-    State(app): State<AppState>,
+    app: App,
     Segments([issue, related]): Segments<2>,
 ) -> ApiResult<Json<Value>> {
     let mut state = app.state();

@@ -1,11 +1,10 @@
 //! `/resolutions`: space-wide, the same in every space; ids start at 0 (Fixed).
 
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
-use crate::AppState;
+use crate::App;
 use crate::routing::{Routes, json};
 use crate::table::{Id, keyed_by_id};
 
@@ -22,6 +21,6 @@ pub(crate) fn routes() -> Routes {
     Routes::new().route("/api/v2/resolutions", get(get_resolutions))
 }
 
-async fn get_resolutions(State(app): State<AppState>) -> Response {
+async fn get_resolutions(app: App) -> Response {
     json(&app.state().resolutions)
 }

@@ -5,7 +5,6 @@
 //! or to a wiki page, which `wikis` serves.
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Response;
 use axum::routing::get;
@@ -14,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{issues, projects};
-use crate::AppState;
+use crate::App;
 use crate::download::download;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{ascending_param, count_param, sort_by};
@@ -185,7 +184,7 @@ fn directory_segments(uri: &Uri) -> Vec<String> {
 }
 
 async fn get_root_directory(
-    State(app): State<AppState>,
+    app: App,
     Segment(project): Segment,
     params: Params,
 ) -> ApiResult<Response> {
@@ -193,7 +192,7 @@ async fn get_root_directory(
 }
 
 async fn get_directory(
-    State(app): State<AppState>,
+    app: App,
     Segments([project, _]): Segments<2>,
     uri: Uri,
     params: Params,
@@ -234,10 +233,7 @@ fn list_directory(
 }
 
 /// `GET …/files/{sharedFileId}`: a file's bytes; a directory has none (404).
-async fn download_file(
-    State(app): State<AppState>,
-    Segments([project, file]): Segments<2>,
-) -> ApiResult<Response> {
+async fn download_file(app: App, Segments([project, file]): Segments<2>) -> ApiResult<Response> {
     let state = app.state();
     let project_id = projects::find(&state, &project)?.id;
     let file = file
@@ -251,10 +247,7 @@ async fn download_file(
     Ok(download(&file.name, content.clone()))
 }
 
-async fn get_issue_shared_files(
-    State(app): State<AppState>,
-    Segment(issue): Segment,
-) -> ApiResult<Response> {
+async fn get_issue_shared_files(app: App, Segment(issue): Segment) -> ApiResult<Response> {
     let state = app.state();
     let issue = issues::find(&state, &issue)?;
     Ok(json(of_issue(&state, issue.id)))

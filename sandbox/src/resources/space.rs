@@ -1,11 +1,10 @@
 //! `/space`: the space itself.
 
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
-use crate::AppState;
+use crate::App;
 use crate::routing::{Routes, json};
 use crate::table::Id;
 use crate::time::Timestamp;
@@ -28,6 +27,6 @@ pub(crate) fn routes() -> Routes {
     Routes::new().route("/api/v2/space", get(get_space))
 }
 
-async fn get_space(State(app): State<AppState>) -> Response {
+async fn get_space(app: App) -> Response {
     json(&app.state().space)
 }

@@ -2,14 +2,13 @@
 //! page is also listed in that page's `stars`.
 
 use axum::Json;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::users;
-use crate::AppState;
+use crate::App;
 use crate::error::ApiResult;
 use crate::paging::Cursor;
 use crate::params::Params;
@@ -55,11 +54,7 @@ pub fn render(state: &Store, star: &Star) -> Value {
 }
 
 /// Stars the user received, newest first, paged by `minId`/`maxId`/`count`/`order`.
-async fn get_stars(
-    State(app): State<AppState>,
-    Segment(user): Segment,
-    params: Params,
-) -> ApiResult<Json<Value>> {
+async fn get_stars(app: App, Segment(user): Segment, params: Params) -> ApiResult<Json<Value>> {
     let state = app.state();
     let user_id = users::find(&state, &user)?.id;
     let cursor = Cursor::parse(&params)?;
@@ -73,11 +68,7 @@ async fn get_stars(
 }
 
 /// Stars the user received, `since`/`until` inclusive.
-async fn count_stars(
-    State(app): State<AppState>,
-    Segment(user): Segment,
-    params: Params,
-) -> ApiResult<Response> {
+async fn count_stars(app: App, Segment(user): Segment, params: Params) -> ApiResult<Response> {
     let state = app.state();
     let user_id = users::find(&state, &user)?.id;
     let (since, until) = (params.date("since")?, params.date("until")?);

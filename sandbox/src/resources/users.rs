@@ -1,12 +1,11 @@
 //! `/users…`: the space's users. Their activities and stars are served by `activities.rs`
 //! and `stars.rs`.
 
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::routing::{Routes, Segment, json};
 use crate::store::State as Store;
@@ -54,15 +53,15 @@ pub fn find<'a>(state: &'a Store, user_id: &str) -> ApiResult<&'a User> {
         .ok_or_else(ApiError::no_user)
 }
 
-async fn get_users(State(app): State<AppState>) -> Response {
+async fn get_users(app: App) -> Response {
     json(&app.state().users)
 }
 
-async fn get_myself(State(app): State<AppState>) -> Response {
+async fn get_myself(app: App) -> Response {
     let state = app.state();
     json(state.users.get(state.myself_id))
 }
 
-async fn get_user(State(app): State<AppState>, Segment(user): Segment) -> ApiResult<Response> {
+async fn get_user(app: App, Segment(user): Segment) -> ApiResult<Response> {
     find(&app.state(), &user).map(json)
 }

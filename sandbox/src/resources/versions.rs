@@ -1,12 +1,11 @@
 //! `/projects/{projectIdOrKey}/versions…`: versions and milestones, one resource in Backlog.
 
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::patch;
 use serde::{Deserialize, Serialize};
 
 use super::projects;
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::routing::{Routes, Segment, Segments, json};
@@ -88,11 +87,7 @@ fn apply(state: &Store, version: &mut Version, params: &Params) -> ApiResult<()>
     Ok(())
 }
 
-async fn add_version(
-    State(app): State<AppState>,
-    Segment(project): Segment,
-    params: Params,
-) -> ApiResult<Response> {
+async fn add_version(app: App, Segment(project): Segment, params: Params) -> ApiResult<Response> {
     let mut state = app.state();
     let project_id = projects::find(&state, &project)?.id;
     let versions = state.versions.of_project(project_id);
@@ -111,7 +106,7 @@ async fn add_version(
 }
 
 async fn update_version(
-    State(app): State<AppState>,
+    app: App,
     Segments([project, id]): Segments<2>,
     params: Params,
 ) -> ApiResult<Response> {
@@ -124,10 +119,7 @@ async fn update_version(
 }
 
 /// Answers with the deleted version, which no issue keeps as a version or milestone.
-async fn delete_version(
-    State(app): State<AppState>,
-    Segments([project, id]): Segments<2>,
-) -> ApiResult<Response> {
+async fn delete_version(app: App, Segments([project, id]): Segments<2>) -> ApiResult<Response> {
     let mut state = app.state();
     let id = find(&state, &project, &id)?.id;
     let version = state.versions.remove(id).expect("found");

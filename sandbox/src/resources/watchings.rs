@@ -4,7 +4,6 @@
 //! issue deleted since is gone from every answer.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::issues::{self, Issue};
 use super::users;
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{ascending_param, count_param, sort_by};
 use crate::params::Params;
@@ -116,11 +115,7 @@ fn of_user<'a>(
 
 /// `sort` is `created`, `updated` or `issueUpdated` (the default), newest first unless
 /// `order=asc`; `issueId[]` narrows to those issues; `offset` + `count` page.
-async fn get_watchings(
-    State(app): State<AppState>,
-    Segment(user): Segment,
-    params: Params,
-) -> ApiResult<Json<Value>> {
+async fn get_watchings(app: App, Segment(user): Segment, params: Params) -> ApiResult<Json<Value>> {
     type SortKey = fn(&Watching, &Issue) -> Timestamp;
     let by: SortKey = match params.get("sort") {
         None | Some("") | Some("issueUpdated") => |_, i| i.updated,
@@ -140,18 +135,11 @@ async fn get_watchings(
     Ok(Json(page.map(|(w, i)| render(&state, w, i)).collect()))
 }
 
-async fn count_watchings(
-    State(app): State<AppState>,
-    Segment(user): Segment,
-    params: Params,
-) -> ApiResult<Response> {
+async fn count_watchings(app: App, Segment(user): Segment, params: Params) -> ApiResult<Response> {
     Ok(count(of_user(&app.state(), &user, &params)?.len()))
 }
 
-async fn get_watching(
-    State(app): State<AppState>,
-    Segment(watch): Segment,
-) -> ApiResult<Json<Value>> {
+async fn get_watching(app: App, Segment(watch): Segment) -> ApiResult<Json<Value>> {
     let state = app.state();
     let (watching, issue) = find(&state, &watch)?;
     Ok(Json(render(&state, watching, issue)))
@@ -159,7 +147,7 @@ async fn get_watching(
 
 /// The key's owner starts watching `issueIdOrKey` (sent in the form, not the path); a
 /// new watching is read.
-async fn add_watching(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+async fn add_watching(app: App, params: Params) -> ApiResult<Json<Value>> {
     let issue = params.required_text("issueIdOrKey")?;
     let note = params.get("note").unwrap_or("").to_owned();
     let mut state = app.state();
@@ -190,7 +178,7 @@ async fn add_watching(State(app): State<AppState>, params: Params) -> ApiResult<
 
 /// `note` must be sent; it may be empty.
 async fn update_watching(
-    State(app): State<AppState>,
+    app: App,
     Segment(watch): Segment,
     params: Params,
 ) -> ApiResult<Json<Value>> {
@@ -207,10 +195,7 @@ async fn update_watching(
     Ok(body)
 }
 
-async fn delete_watching(
-    State(app): State<AppState>,
-    Segment(watch): Segment,
-) -> ApiResult<Json<Value>> {
+async fn delete_watching(app: App, Segment(watch): Segment) -> ApiResult<Json<Value>> {
     let mut state = app.state();
     let (watching, issue) = find(&state, &watch)?;
     let body = Json(render(&state, watching, issue));
@@ -221,7 +206,7 @@ async fn delete_watching(
 
 /// 204 with an empty body, as Backlog answers; the watching reads as read until its issue
 /// is next updated.
-async fn mark_as_read(State(app): State<AppState>, Segment(watch): Segment) -> ApiResult<Response> {
+async fn mark_as_read(app: App, Segment(watch): Segment) -> ApiResult<Response> {
     let mut state = app.state();
     let id = find(&state, &watch)?.0.id;
     let now = state.now;

@@ -7,7 +7,6 @@
 //! the page as it is now as the latest.
 
 use axum::Json;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
@@ -16,7 +15,7 @@ use serde_json::{Value, json};
 use super::activities::{self, activity_type};
 use super::attachments::{self, Parent};
 use super::{projects, shared_files, stars};
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::Cursor;
 use crate::params::Params;
@@ -162,7 +161,7 @@ fn matching<'a>(state: &'a Store, params: &Params) -> ApiResult<Vec<&'a Wiki>> {
         .collect())
 }
 
-async fn get_wikis(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+async fn get_wikis(app: App, params: Params) -> ApiResult<Json<Value>> {
     let state = app.state();
     let wikis = matching(&state, &params)?;
     Ok(Json(
@@ -170,12 +169,12 @@ async fn get_wikis(State(app): State<AppState>, params: Params) -> ApiResult<Jso
     ))
 }
 
-async fn count_wikis(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+async fn count_wikis(app: App, params: Params) -> ApiResult<Response> {
     Ok(count(matching(&app.state(), &params)?.len()))
 }
 
 /// The tags of the project's pages, each once, in id order.
-async fn get_tags(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+async fn get_tags(app: App, params: Params) -> ApiResult<Response> {
     let state = app.state();
     let project_id = project_param(&state, &params)?;
     let mut tags: Vec<&Tag> = state
@@ -188,22 +187,19 @@ async fn get_tags(State(app): State<AppState>, params: Params) -> ApiResult<Resp
     Ok(json(tags))
 }
 
-async fn get_wiki(State(app): State<AppState>, Segment(wiki): Segment) -> ApiResult<Json<Value>> {
+async fn get_wiki(app: App, Segment(wiki): Segment) -> ApiResult<Json<Value>> {
     let state = app.state();
     Ok(Json(render(&state, find(&state, &wiki)?)))
 }
 
-async fn get_attachments(
-    State(app): State<AppState>,
-    Segment(wiki): Segment,
-) -> ApiResult<Response> {
+async fn get_attachments(app: App, Segment(wiki): Segment) -> ApiResult<Response> {
     let state = app.state();
     let wiki = find(&state, &wiki)?;
     Ok(json(attachments::rendered(&state, Parent::Wiki(wiki.id))))
 }
 
 async fn get_attachment(
-    State(app): State<AppState>,
+    app: App,
     Segments([wiki, attachment]): Segments<2>,
 ) -> ApiResult<Response> {
     let state = app.state();
@@ -211,21 +207,14 @@ async fn get_attachment(
     attachments::serve(&state, Parent::Wiki(wiki.id), &attachment)
 }
 
-async fn get_shared_files(
-    State(app): State<AppState>,
-    Segment(wiki): Segment,
-) -> ApiResult<Response> {
+async fn get_shared_files(app: App, Segment(wiki): Segment) -> ApiResult<Response> {
     let state = app.state();
     let wiki = find(&state, &wiki)?;
     Ok(json(shared_files::of_wiki(&state, wiki.id)))
 }
 
 /// The page's versions, newest first, paged by version with `minId`/`maxId`.
-async fn get_history(
-    State(app): State<AppState>,
-    Segment(wiki): Segment,
-    params: Params,
-) -> ApiResult<Json<Value>> {
+async fn get_history(app: App, Segment(wiki): Segment, params: Params) -> ApiResult<Json<Value>> {
     let state = app.state();
     let wiki = find(&state, &wiki)?;
     let cursor = Cursor::parse(&params)?;
@@ -264,7 +253,7 @@ fn content_param(params: &Params) -> ApiResult<&str> {
         .ok_or_else(|| ApiError::missing("content"))
 }
 
-async fn add_wiki(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+async fn add_wiki(app: App, params: Params) -> ApiResult<Json<Value>> {
     let project_id = params.required_int("projectId")?;
     let name = params.required_text("name")?;
     let content = content_param(&params)?;
@@ -298,11 +287,7 @@ async fn add_wiki(State(app): State<AppState>, params: Params) -> ApiResult<Json
 }
 
 /// Changes only the fields sent; each update is one more version in the history.
-async fn update_wiki(
-    State(app): State<AppState>,
-    Segment(wiki): Segment,
-    params: Params,
-) -> ApiResult<Json<Value>> {
+async fn update_wiki(app: App, Segment(wiki): Segment, params: Params) -> ApiResult<Json<Value>> {
     let mut state = app.state();
     let mut wiki = find(&state, &wiki)?.clone();
     if params.contains("name") {

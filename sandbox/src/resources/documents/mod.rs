@@ -11,7 +11,6 @@ mod writes;
 use std::fmt;
 
 use axum::Json;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::de::Error as _;
@@ -20,7 +19,7 @@ use serde_json::{Value, json};
 
 use super::attachments::{self, Parent};
 use super::wikis::Tag;
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{ascending_param, count_param, sort_by};
 use crate::params::Params;
@@ -219,7 +218,7 @@ fn matching<'a>(state: &'a Store, params: &Params) -> ApiResult<Vec<&'a Document
 
 /// `offset` is required; `sort` is `created` or `updated` (the default), newest first
 /// unless `order=asc`.
-async fn get_documents(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+async fn get_documents(app: App, params: Params) -> ApiResult<Json<Value>> {
     let offset = params
         .int("offset")?
         .ok_or_else(|| ApiError::missing("offset"))? as usize;
@@ -237,20 +236,17 @@ async fn get_documents(State(app): State<AppState>, params: Params) -> ApiResult
     Ok(Json(page.map(|d| render(&state, d)).collect()))
 }
 
-async fn count_documents(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+async fn count_documents(app: App, params: Params) -> ApiResult<Response> {
     Ok(count(matching(&app.state(), &params)?.len()))
 }
 
-async fn get_document(
-    State(app): State<AppState>,
-    Segment(document): Segment,
-) -> ApiResult<Json<Value>> {
+async fn get_document(app: App, Segment(document): Segment) -> ApiResult<Json<Value>> {
     let state = app.state();
     Ok(Json(render(&state, find(&state, &document)?)))
 }
 
 async fn get_attachment(
-    State(app): State<AppState>,
+    app: App,
     Segments([document, attachment]): Segments<2>,
 ) -> ApiResult<Response> {
     let state = app.state();

@@ -3,18 +3,17 @@
 //! trash too.
 
 use axum::Json;
-use axum::extract::State;
 use serde_json::{Value, json};
 
 use super::{Document, children};
-use crate::AppState;
+use crate::App;
 use crate::error::ApiResult;
 use crate::params::Params;
 use crate::resources::projects;
 use crate::store::State as Store;
 use crate::table::Id;
 
-pub async fn get_tree(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+pub async fn get_tree(app: App, params: Params) -> ApiResult<Json<Value>> {
     let state = app.state();
     let project = params.required_text("projectIdOrKey")?;
     let project_id = projects::find(&state, project)?.id;

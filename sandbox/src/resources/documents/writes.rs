@@ -1,18 +1,17 @@
 //! `POST /documents` and `DELETE /documents/{documentId}`.
 
 use axum::Json;
-use axum::extract::State;
 use serde_json::Value;
 
 use super::{Document, DocumentId, children, find, prose_mirror, render};
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::routing::Segment;
 
 /// A new document goes first among its siblings, or last with `addLast=true`; `parentId`
 /// must be a document of the same project outside the trash.
-pub async fn add_document(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+pub async fn add_document(app: App, params: Params) -> ApiResult<Json<Value>> {
     let project_id = params.required_int("projectId")?;
     let add_last = params.boolean("addLast")?.unwrap_or(false);
     let mut state = app.state();
@@ -70,10 +69,7 @@ pub async fn add_document(State(app): State<AppState>, params: Params) -> ApiRes
 
 /// Moves the document and everything under it to the trash; one already there is gone
 /// from the documents a delete can reach.
-pub async fn delete_document(
-    State(app): State<AppState>,
-    Segment(document): Segment,
-) -> ApiResult<Json<Value>> {
+pub async fn delete_document(app: App, Segment(document): Segment) -> ApiResult<Json<Value>> {
     let mut state = app.state();
     let document = find(&state, &document)?;
     if document.in_trash {

@@ -1,12 +1,11 @@
 //! `…/pullRequests/{number}/attachments…`: the files a pull request took from
 //! `attachmentId[]` when it was added.
 
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
 use super::pull_requests;
-use crate::AppState;
+use crate::App;
 use crate::error::ApiResult;
 use crate::resources::attachments::{self, Parent};
 use crate::routing::{Routes, Segments, json};
@@ -23,10 +22,7 @@ pub(super) fn routes() -> Routes {
         )
 }
 
-async fn get_attachments(
-    State(app): State<AppState>,
-    Segments(path): Segments<3>,
-) -> ApiResult<Response> {
+async fn get_attachments(app: App, Segments(path): Segments<3>) -> ApiResult<Response> {
     let state = app.state();
     let pr = pull_requests::find(&state, &path)?;
     Ok(json(attachments::rendered(
@@ -36,7 +32,7 @@ async fn get_attachments(
 }
 
 async fn download_attachment(
-    State(app): State<AppState>,
+    app: App,
     Segments([project, repository, number, attachment]): Segments<4>,
 ) -> ApiResult<Response> {
     let state = app.state();
@@ -46,7 +42,7 @@ async fn download_attachment(
 
 /// Answers with the deleted FileInfo.
 async fn delete_attachment(
-    State(app): State<AppState>,
+    app: App,
     Segments([project, repository, number, attachment]): Segments<4>,
 ) -> ApiResult<Response> {
     let mut state = app.state();

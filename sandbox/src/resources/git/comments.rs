@@ -2,14 +2,13 @@
 //! update leaves with its change log.
 
 use axum::Json;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, patch};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::pull_requests::{self, PullRequest, notified_users};
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::Cursor;
 use crate::params::Params;
@@ -114,7 +113,7 @@ fn of(state: &Store, pull_request_id: Id) -> impl Iterator<Item = &PullRequestCo
 
 /// `minId`, `maxId`, `count`, `order` (default desc).
 async fn get_comments(
-    State(app): State<AppState>,
+    app: App,
     Segments(path): Segments<3>,
     params: Params,
 ) -> ApiResult<Json<Value>> {
@@ -125,10 +124,7 @@ async fn get_comments(
     Ok(Json(page.into_iter().map(|c| render(&state, c)).collect()))
 }
 
-async fn count_comments(
-    State(app): State<AppState>,
-    Segments(path): Segments<3>,
-) -> ApiResult<Response> {
+async fn count_comments(app: App, Segments(path): Segments<3>) -> ApiResult<Response> {
     let state = app.state();
     let pr = pull_requests::find(&state, &path)?;
     Ok(count(of(&state, pr.id).count()))
@@ -136,7 +132,7 @@ async fn count_comments(
 
 /// `content*`, `notifiedUserId[]`.
 async fn add_comment(
-    State(app): State<AppState>,
+    app: App,
     Segments(path): Segments<3>,
     params: Params,
 ) -> ApiResult<Json<Value>> {
@@ -158,7 +154,7 @@ async fn add_comment(
 
 /// `content*`; only the author may edit a comment (403 + code 5 otherwise).
 async fn update_comment(
-    State(app): State<AppState>,
+    app: App,
     Segments([project, repository, number, comment]): Segments<4>,
     params: Params,
 ) -> ApiResult<Json<Value>> {

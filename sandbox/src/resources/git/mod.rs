@@ -7,7 +7,6 @@ mod attachments;
 mod comments;
 mod pull_requests;
 
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
@@ -18,7 +17,7 @@ pub use self::pull_requests::PullRequest;
 use super::activities::{Activity, activity_type};
 use super::comments::ChangeLog;
 use super::projects;
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::routing::{Routes, Segment, Segments, json};
 use crate::store::State as Store;
@@ -112,10 +111,7 @@ fn render(state: &Store, repository: &Repository) -> Value {
     })
 }
 
-async fn get_repositories(
-    State(app): State<AppState>,
-    Segment(project): Segment,
-) -> ApiResult<Response> {
+async fn get_repositories(app: App, Segment(project): Segment) -> ApiResult<Response> {
     let state = app.state();
     let project_id = projects::find(&state, &project)?.id;
     let repositories: Vec<Value> = state
@@ -128,7 +124,7 @@ async fn get_repositories(
 }
 
 async fn get_repository(
-    State(app): State<AppState>,
+    app: App,
     Segments([project, repository]): Segments<2>,
 ) -> ApiResult<Response> {
     let state = app.state();

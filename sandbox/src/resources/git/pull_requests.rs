@@ -3,7 +3,6 @@
 //! activity; an update that changes something or carries a comment leaves a comment.
 
 use axum::Json;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
@@ -11,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::comments::{self as pr_comments, PullRequestComment};
 use super::find_repository;
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::count_param;
 use crate::params::Params;
@@ -187,7 +186,7 @@ fn matching<'a>(
 
 /// Newest number first, `offset` and `count` (default 20).
 async fn get_pull_requests(
-    State(app): State<AppState>,
+    app: App,
     Segments([project, repository]): Segments<2>,
     params: Params,
 ) -> ApiResult<Json<Value>> {
@@ -202,7 +201,7 @@ async fn get_pull_requests(
 }
 
 async fn count_pull_requests(
-    State(app): State<AppState>,
+    app: App,
     Segments([project, repository]): Segments<2>,
     params: Params,
 ) -> ApiResult<Response> {
@@ -211,10 +210,7 @@ async fn count_pull_requests(
     Ok(count(matching(&state, repository_id, &params)?.len()))
 }
 
-async fn get_pull_request(
-    State(app): State<AppState>,
-    Segments(path): Segments<3>,
-) -> ApiResult<Json<Value>> {
+async fn get_pull_request(app: App, Segments(path): Segments<3>) -> ApiResult<Json<Value>> {
     let state = app.state();
     let pr = find(&state, &path)?;
     Ok(Json(render(&state, pr)))
@@ -268,7 +264,7 @@ pub(super) fn notified_users(state: &Store, params: &Params) -> ApiResult<Vec<Id
 /// branches of the repository), `issueId`, `assigneeId`, `notifiedUserId[]`,
 /// `attachmentId[]` (pending uploads, which it takes).
 async fn add_pull_request(
-    State(app): State<AppState>,
+    app: App,
     Segments([project, repository]): Segments<2>,
     params: Params,
 ) -> ApiResult<Json<Value>> {
@@ -369,7 +365,7 @@ fn changes(state: &Store, before: &PullRequest, after: &PullRequest) -> Vec<Chan
 /// branch's head, as a fast-forward), reopening clears `closeAt`; a merged pull request
 /// stays merged.
 async fn update_pull_request(
-    State(app): State<AppState>,
+    app: App,
     Segments(path): Segments<3>,
     params: Params,
 ) -> ApiResult<Json<Value>> {

@@ -15,14 +15,13 @@ mod writes;
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::State;
 use axum::routing::get;
 use serde_json::Value;
 
 use self::change_log::changes;
 pub use self::render::render;
 use super::custom_fields::StoredValue;
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::routing::{Routes, Segment};
 use crate::store::State as Store;
@@ -107,7 +106,7 @@ pub fn children(state: &Store, issue_id: Id) -> impl Iterator<Item = &Issue> {
         .filter(move |i| i.parent_issue_id == Some(issue_id))
 }
 
-async fn get_issue(State(app): State<AppState>, Segment(issue): Segment) -> ApiResult<Json<Value>> {
+async fn get_issue(app: App, Segment(issue): Segment) -> ApiResult<Json<Value>> {
     let state = app.state();
     let issue = find(&state, &issue)?;
     // Serialized once the lock is released, as this is the hot path of every benchmark.

@@ -4,13 +4,12 @@
 use std::cmp::Ordering;
 
 use axum::Json;
-use axum::extract::State;
 use axum::response::Response;
 use serde_json::Value;
 
 use super::sort::{SortKey, SortValue};
 use super::{Issue, children, render};
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{ascending_param, count_param};
 use crate::params::{CustomFieldParam, Params};
@@ -22,7 +21,7 @@ use crate::store::State as Store;
 use crate::table::Id;
 use crate::time::Date;
 
-pub async fn get_issues(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+pub async fn get_issues(app: App, params: Params) -> ApiResult<Json<Value>> {
     let state = app.state();
     let filters = Filters::parse(&state, &params)?;
     let sort = SortKey::parse(&params)?;
@@ -47,7 +46,7 @@ pub async fn get_issues(State(app): State<AppState>, params: Params) -> ApiResul
     Ok(Json(page.map(|(_, issue)| render(&state, issue)).collect()))
 }
 
-pub async fn count_issues(State(app): State<AppState>, params: Params) -> ApiResult<Response> {
+pub async fn count_issues(app: App, params: Params) -> ApiResult<Response> {
     let state = app.state();
     let filters = Filters::parse(&state, &params)?;
     let matching = state

@@ -4,11 +4,10 @@
 //! `attachmentId[]`; a delete takes the issue's comments, attachments and links with it.
 
 use axum::Json;
-use axum::extract::State;
 use serde_json::Value;
 
 use super::{Issue, changes, fields, find, render};
-use crate::AppState;
+use crate::App;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::resources::activities;
@@ -17,7 +16,7 @@ use crate::resources::attachments::{self, Parent};
 use crate::resources::{comments, git, related_issues, shared_files};
 use crate::routing::Segment;
 
-pub async fn add_issue(State(app): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+pub async fn add_issue(app: App, params: Params) -> ApiResult<Json<Value>> {
     let project_id = params.required_int("projectId")?;
     let summary = params.required_text("summary")?;
     let issue_type_id = params.required_int("issueTypeId")?;
@@ -74,7 +73,7 @@ pub async fn add_issue(State(app): State<AppState>, params: Params) -> ApiResult
 }
 
 pub async fn update_issue(
-    State(app): State<AppState>,
+    app: App,
     Segment(issue): Segment,
     params: Params,
 ) -> ApiResult<Json<Value>> {
@@ -107,10 +106,7 @@ pub async fn update_issue(
     Ok(body)
 }
 
-pub async fn delete_issue(
-    State(app): State<AppState>,
-    Segment(issue): Segment,
-) -> ApiResult<Json<Value>> {
+pub async fn delete_issue(app: App, Segment(issue): Segment) -> ApiResult<Json<Value>> {
     let mut state = app.state();
     let issue = find(&state, &issue)?.clone();
     // Rendered first, so the answer still shows the attachments and shared files.
