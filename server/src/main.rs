@@ -180,15 +180,35 @@ fn store_shown(spec: &str) -> String {
 #[cfg(feature = "sandbox")]
 async fn sandbox_spaces(config: &Config) -> anyhow::Result<Spaces> {
     use backlog_mcp::backlog::{Credential, Space};
-    let sandbox = backlog_sandbox::Sandbox::new(backlog_sandbox::DEFAULT_API_KEY)
-        .spawn()
-        .await
-        .context("starting the sandbox")?;
+    let mut sandbox = backlog_sandbox::Sandbox::new(backlog_sandbox::DEFAULT_API_KEY);
+    // With OAuth mode's settings the sandbox has this server's app, so that
+    // the whole sign-in can be tried locally (its consent page picks a user).
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let oauth = match (
+        text(&config.backlog_oauth_client_id),
+        text(&config.backlog_oauth_client_secret),
+        text(&config.server_base_url),
+    ) {
+        (Some(client_id), Some(client_secret), Some(base)) => {
+            sandbox = sandbox.with_oauth_app(backlog_sandbox::OAuthApp {
+                client_id,
+                client_secret,
+                redirect_uri: format!("{}/callback", base.trim_end_matches('/')),
+            });
+            true
+        }
+        _ => false,
+    };
+    let sandbox = sandbox.spawn().await.context("starting the sandbox")?;
     tracing::info!(
         "sandbox: a demo Backlog space at {}",
         sandbox.api_base_url()
     );
     let space = Space::new(config.space_config(sandbox.api_base_url()))?;
+    if oauth {
+        // Every call brings its signed-in user's token.
+        return Ok(Spaces::single(space, None));
+    }
     let credential = Credential::api_key(&sandbox.api_key(), "the sandbox's API key")?;
     Ok(Spaces::single(space, Some(credential)))
 }
