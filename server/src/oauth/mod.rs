@@ -5,4 +5,5 @@
 //! user's Backlog token. What must outlive a process (registrations, grants,
 //! tokens) is in a [`store::Store`]: SQLite by default, Redis for replicas.
 
+pub mod crypto;
 pub mod store;
