@@ -23,6 +23,10 @@ const PREFIX: &str = "backlog-mcp:oauth:";
 /// A request to Redis fails after this, instead of holding the HTTP request.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
+/// Reconnection attempts (100 ms, then doubling) before a call fails: a
+/// request fails in well under a second while Redis is away, and the next
+/// one tries again.
+const RECONNECT_RETRIES: usize = 2;
 
 /// Compare-and-set attempts before giving up: each retry means another
 /// replica changed the record in between, so a few always suffice in practice.
@@ -74,7 +78,8 @@ impl RedisStore {
         }
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(CONNECTION_TIMEOUT))
-            .set_response_timeout(Some(RESPONSE_TIMEOUT));
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_number_of_retries(RECONNECT_RETRIES);
         let conn = ConnectionManager::new_with_config(client, config)
             .await
             .map_err(|e| {
