@@ -111,6 +111,16 @@ async fn an_unreachable_redis_says_where_and_what_to_check() {
         "{:?}",
         started.elapsed()
     );
+
+    // rediss:// is Redis over TLS, not a file path: it fails the same way.
+    let err = AnyStore::open(&format!("rediss://127.0.0.1:{port}"))
+        .await
+        .unwrap_err();
+    let err = err.to_string();
+    assert!(
+        err.contains(&format!("cannot connect to Redis at 127.0.0.1:{port}")),
+        "{err}"
+    );
 }
 
 #[tokio::test]
