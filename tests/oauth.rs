@@ -45,7 +45,8 @@ impl Deployment {
             .spawn()
             .await
             .unwrap();
-        let dir = std::env::temp_dir().join(format!("backlog-mcp-oauth-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("backlog-mcp-oauth-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let store = dir.join("oauth.sqlite3");
         let server = Self::serve(&sandbox, port, &base, &store).await;
@@ -54,10 +55,22 @@ impl Deployment {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Deployment { sandbox, server, port, base, store, http }
+        Deployment {
+            sandbox,
+            server,
+            port,
+            base,
+            store,
+            http,
+        }
     }
 
-    async fn serve(sandbox: &SandboxHandle, port: u16, base: &str, store: &std::path::Path) -> ServerProcess {
+    async fn serve(
+        sandbox: &SandboxHandle,
+        port: u16,
+        base: &str,
+        store: &std::path::Path,
+    ) -> ServerProcess {
         let api = sandbox.api_base_url();
         let store = store.to_string_lossy().into_owned();
         ServerProcess::start_on(
@@ -77,7 +90,9 @@ impl Deployment {
 
     async fn restart(&mut self) {
         self.server.terminate();
-        let (status, _) = std::mem::replace(&mut self.server, Self::placeholder()).wait().await;
+        let (status, _) = std::mem::replace(&mut self.server, Self::placeholder())
+            .wait()
+            .await;
         assert!(status.success(), "stopped with {status}");
         self.server = Self::serve(&self.sandbox, self.port, &self.base, &self.store).await;
     }
@@ -118,15 +133,32 @@ impl Deployment {
     }
 
     async fn location(&self, response: reqwest::Response) -> url::Url {
-        assert!(response.status().is_redirection(), "{}: {:?}", response.status(), response.text().await);
+        assert!(
+            response.status().is_redirection(),
+            "{}: {:?}",
+            response.status(),
+            response.text().await
+        );
         url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
     }
 
     /// /authorize → the sandbox's consent page, approved as `user_id` → /callback → a code.
     async fn code_for(&self, client_id: &str, user_id: u64) -> String {
-        let to_backlog = self.location(self.http.get(self.authorize_url(client_id, &[])).send().await.unwrap()).await;
-        assert!(to_backlog.path().ends_with("/OAuth2AccessRequest.action"), "{to_backlog}");
-        let query: std::collections::HashMap<String, String> = to_backlog.query_pairs().into_owned().collect();
+        let to_backlog = self
+            .location(
+                self.http
+                    .get(self.authorize_url(client_id, &[]))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+        assert!(
+            to_backlog.path().ends_with("/OAuth2AccessRequest.action"),
+            "{to_backlog}"
+        );
+        let query: std::collections::HashMap<String, String> =
+            to_backlog.query_pairs().into_owned().collect();
         assert_eq!(query["client_id"], "mcp-app");
         assert_eq!(query["redirect_uri"], format!("{}/callback", self.base));
         let consent = self
@@ -143,16 +175,30 @@ impl Deployment {
             .await
             .unwrap();
         let callback = self.location(consent).await;
-        assert!(callback.as_str().starts_with(&format!("{}/callback?", self.base)), "{callback}");
-        let back = self.location(self.http.get(callback).send().await.unwrap()).await;
+        assert!(
+            callback
+                .as_str()
+                .starts_with(&format!("{}/callback?", self.base)),
+            "{callback}"
+        );
+        let back = self
+            .location(self.http.get(callback).send().await.unwrap())
+            .await;
         assert!(back.as_str().starts_with(CLIENT_REDIRECT), "{back}");
-        let pairs: std::collections::HashMap<String, String> = back.query_pairs().into_owned().collect();
+        let pairs: std::collections::HashMap<String, String> =
+            back.query_pairs().into_owned().collect();
         assert_eq!(pairs["state"], "client-state");
         pairs["code"].clone()
     }
 
     async fn token(&self, form: &[(&str, &str)]) -> (u16, Value) {
-        let reply = self.http.post(format!("{}/token", self.base)).form(form).send().await.unwrap();
+        let reply = self
+            .http
+            .post(format!("{}/token", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
         let status = reply.status().as_u16();
         (status, reply.json().await.unwrap())
     }
@@ -184,7 +230,12 @@ impl Deployment {
 
     async fn client(&self, access: &str) -> McpClient {
         let header = format!("Bearer {access}");
-        McpClient::connect_with(&self.server.url, Protocol::V2026_07_28, &[("Authorization", &header)]).await
+        McpClient::connect_with(
+            &self.server.url,
+            Protocol::V2026_07_28,
+            &[("Authorization", &header)],
+        )
+        .await
     }
 }
 
@@ -206,17 +257,31 @@ async fn a_user_signs_in_calls_as_themselves_and_stays_signed_in() {
         .await
         .unwrap();
     assert_eq!(bare.status(), 401);
-    let metadata_url = format!("{}/.well-known/oauth-protected-resource/mcp", deployment.base);
+    let metadata_url = format!(
+        "{}/.well-known/oauth-protected-resource/mcp",
+        deployment.base
+    );
     assert_eq!(
         bare.headers()["www-authenticate"].to_str().unwrap(),
         format!("Bearer resource_metadata=\"{metadata_url}\"")
     );
-    let resource: Value = deployment.http.get(&metadata_url).send().await.unwrap().json().await.unwrap();
+    let resource: Value = deployment
+        .http
+        .get(&metadata_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(resource["resource"], format!("{}/mcp", deployment.base));
     assert_eq!(resource["authorization_servers"], json!([deployment.base]));
     let server: Value = deployment
         .http
-        .get(format!("{}/.well-known/oauth-authorization-server", deployment.base))
+        .get(format!(
+            "{}/.well-known/oauth-authorization-server",
+            deployment.base
+        ))
         .send()
         .await
         .unwrap()
@@ -224,14 +289,20 @@ async fn a_user_signs_in_calls_as_themselves_and_stays_signed_in() {
         .await
         .unwrap();
     assert_eq!(server["code_challenge_methods_supported"], json!(["S256"]));
-    assert_eq!(server["token_endpoint"], format!("{}/token", deployment.base));
+    assert_eq!(
+        server["token_endpoint"],
+        format!("{}/token", deployment.base)
+    );
 
     let (client_id, access, refresh) = deployment.sign_in(2).await;
     let alice = deployment.client(&access).await;
     assert_eq!(myself(&alice).await["userId"], "alice");
     // Another user's sign-in acts as that user.
     let (_, bob_access, _) = deployment.sign_in(3).await;
-    assert_eq!(myself(&deployment.client(&bob_access).await).await["userId"], "bob");
+    assert_eq!(
+        myself(&deployment.client(&bob_access).await).await["userId"],
+        "bob"
+    );
 
     // Backlog's token expires (2 s here): it is refreshed without the client noticing.
     tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -244,18 +315,30 @@ async fn a_user_signs_in_calls_as_themselves_and_stays_signed_in() {
 
     // Refresh rotates; the used refresh token presented again ends the sign-in.
     let (status, renewed) = deployment
-        .token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", &client_id)])
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh),
+            ("client_id", &client_id),
+        ])
         .await;
     assert_eq!(status, 200, "{renewed}");
     let new_access = renewed["access_token"].as_str().unwrap().to_owned();
-    assert_eq!(myself(&deployment.client(&new_access).await).await["userId"], "alice");
+    assert_eq!(
+        myself(&deployment.client(&new_access).await).await["userId"],
+        "alice"
+    );
     let (status, replay) = deployment
-        .token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", &client_id)])
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh),
+            ("client_id", &client_id),
+        ])
         .await;
-    assert_eq!((status, replay["error"].as_str()), (400, Some("invalid_grant")));
-    let after = deployment
-        .client_raw(&new_access)
-        .await;
+    assert_eq!(
+        (status, replay["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    let after = deployment.client_raw(&new_access).await;
     assert_eq!(after, 401, "a revoked grant's tokens stop working");
 }
 
@@ -319,13 +402,32 @@ async fn client_mistakes_are_refused() {
     .await;
     assert_eq!(wrong.status(), 400);
     // Without PKCE, or with plain PKCE: an error sent back to the client.
-    let plain = get(deployment.authorize_url(&client_id, &[]).replace("S256", "plain")).await;
+    let plain = get(deployment
+        .authorize_url(&client_id, &[])
+        .replace("S256", "plain"))
+    .await;
     let back = deployment.location(plain).await;
-    assert!(back.query().unwrap().contains("error=invalid_request"), "{back}");
-    assert!(back.query().unwrap().contains("state=client-state"), "{back}");
+    assert!(
+        back.query().unwrap().contains("error=invalid_request"),
+        "{back}"
+    );
+    assert!(
+        back.query().unwrap().contains("state=client-state"),
+        "{back}"
+    );
     // A resource that is not this server.
-    let other = get(deployment.authorize_url(&client_id, &[]).replace("%2Fmcp", "%2Fother")).await;
-    assert!(deployment.location(other).await.query().unwrap().contains("error=invalid_target"));
+    let other = get(deployment
+        .authorize_url(&client_id, &[])
+        .replace("%2Fmcp", "%2Fother"))
+    .await;
+    assert!(
+        deployment
+            .location(other)
+            .await
+            .query()
+            .unwrap()
+            .contains("error=invalid_target")
+    );
 
     // A wrong verifier, then the same code again: both refused, the code spent.
     let code = deployment.code_for(&client_id, 2).await;
@@ -334,13 +436,24 @@ async fn client_mistakes_are_refused() {
             ("grant_type", "authorization_code"),
             ("code", &code),
             ("redirect_uri", CLIENT_REDIRECT),
-            ("code_verifier", "another-verifier-of-at-least-forty-three-characters-xyz"),
+            (
+                "code_verifier",
+                "another-verifier-of-at-least-forty-three-characters-xyz",
+            ),
             ("client_id", &client_id),
         ])
         .await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
     let (status, body) = deployment.exchange(&client_id, &code).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "a code is tried once: {body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "a code is tried once: {body}"
+    );
     // Another client cannot use a code; a redirect_uri must match.
     let code = deployment.code_for(&client_id, 2).await;
     let other_client = deployment.register().await;
@@ -356,12 +469,28 @@ async fn client_mistakes_are_refused() {
             ("client_id", &client_id),
         ])
         .await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
     // Unknown clients and grant types.
-    let (status, body) = deployment.token(&[("grant_type", "authorization_code"), ("client_id", "nobody")]).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")));
-    let (status, body) = deployment.token(&[("grant_type", "password"), ("client_id", &client_id)]).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("unsupported_grant_type")));
+    let (status, body) = deployment
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", "nobody"),
+        ])
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client"))
+    );
+    let (status, body) = deployment
+        .token(&[("grant_type", "password"), ("client_id", &client_id)])
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("unsupported_grant_type"))
+    );
     // Registration: only https or loopback http redirect URIs.
     let reply = deployment
         .http
@@ -371,7 +500,10 @@ async fn client_mistakes_are_refused() {
         .await
         .unwrap();
     assert_eq!(reply.status(), 400);
-    assert_eq!(reply.json::<Value>().await.unwrap()["error"], "invalid_redirect_uri");
+    assert_eq!(
+        reply.json::<Value>().await.unwrap()["error"],
+        "invalid_redirect_uri"
+    );
     // A made-up bearer token.
     assert_eq!(deployment.client_raw("made-up").await, 401);
 }
@@ -381,17 +513,31 @@ async fn oauth_settings_are_checked_at_startup() {
     let cases: [(&[&str], &[(&str, &str)], &str); 3] = [
         (
             &["--transport", "http", "--http-port", "0"],
-            &[("BACKLOG_DOMAIN", "space.example"), ("BACKLOG_OAUTH_CLIENT_ID", "x"), ("MCP_SERVER_BASE_URL", "https://mcp.example")],
+            &[
+                ("BACKLOG_DOMAIN", "space.example"),
+                ("BACKLOG_OAUTH_CLIENT_ID", "x"),
+                ("MCP_SERVER_BASE_URL", "https://mcp.example"),
+            ],
             "BACKLOG_OAUTH_CLIENT_SECRET",
         ),
         (
             &[],
-            &[("BACKLOG_DOMAIN", "space.example"), ("BACKLOG_OAUTH_CLIENT_ID", "x"), ("BACKLOG_OAUTH_CLIENT_SECRET", "y"), ("MCP_SERVER_BASE_URL", "https://mcp.example")],
+            &[
+                ("BACKLOG_DOMAIN", "space.example"),
+                ("BACKLOG_OAUTH_CLIENT_ID", "x"),
+                ("BACKLOG_OAUTH_CLIENT_SECRET", "y"),
+                ("MCP_SERVER_BASE_URL", "https://mcp.example"),
+            ],
             "--transport http",
         ),
         (
             &["--transport", "http", "--http-port", "0"],
-            &[("BACKLOG_DOMAIN", "space.example"), ("BACKLOG_OAUTH_CLIENT_ID", "x"), ("BACKLOG_OAUTH_CLIENT_SECRET", "y"), ("MCP_SERVER_BASE_URL", "https://mcp.example")],
+            &[
+                ("BACKLOG_DOMAIN", "space.example"),
+                ("BACKLOG_OAUTH_CLIENT_ID", "x"),
+                ("BACKLOG_OAUTH_CLIENT_SECRET", "y"),
+                ("MCP_SERVER_BASE_URL", "https://mcp.example"),
+            ],
             "OAUTH_STORE_KEY",
         ),
     ];

@@ -183,7 +183,12 @@ async fn sandbox_spaces(config: &Config) -> anyhow::Result<Spaces> {
     let mut sandbox = backlog_sandbox::Sandbox::new(backlog_sandbox::DEFAULT_API_KEY);
     // With OAuth mode's settings the sandbox has this server's app, so that
     // the whole sign-in can be tried locally (its consent page picks a user).
-    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
     let oauth = match (
         text(&config.backlog_oauth_client_id),
         text(&config.backlog_oauth_client_secret),

@@ -7,6 +7,7 @@
 
 pub mod backlog;
 pub mod bearer;
+pub mod crypto;
 mod pages;
 pub mod server;
 pub mod store;

@@ -11,6 +11,13 @@
 
 use serde::{Deserialize, Serialize};
 
+mod any;
+mod record;
+pub mod redis;
+pub mod sqlite;
+
+pub use any::{AnyStore, default_sqlite_path};
+
 /// Seconds since the Unix epoch.
 pub type Timestamp = u64;
 
