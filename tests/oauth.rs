@@ -17,6 +17,17 @@ const STORE_KEY: &str = "8f3c1a9e5b7d2f4061c8e3a5b9d7f1e2a4c6b8d0e2f4a6c8b0d2e4f
 const CLIENT_REDIRECT: &str = "http://127.0.0.1:9/callback";
 const VERIFIER: &str = "a-verifier-of-at-least-forty-three-characters-0123456789";
 
+fn form_body(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    let text = response.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
 fn challenge_of(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier))
 }
@@ -88,29 +99,44 @@ impl Deployment {
         .await
     }
 
-    async fn restart(&mut self) {
+    /// Stops the server and starts it again on the same port and store.
+    async fn restart(self) -> Deployment {
         self.server.terminate();
-        let (status, _) = std::mem::replace(&mut self.server, Self::placeholder())
-            .wait()
-            .await;
+        let Deployment {
+            sandbox,
+            server,
+            port,
+            base,
+            store,
+            http,
+        } = self;
+        let (status, _) = server.wait().await;
         assert!(status.success(), "stopped with {status}");
-        self.server = Self::serve(&self.sandbox, self.port, &self.base, &self.store).await;
-    }
-
-    fn placeholder() -> ServerProcess {
-        unreachable!("replaced before use")
+        let server = Self::serve(&sandbox, port, &base, &store).await;
+        Deployment {
+            sandbox,
+            server,
+            port,
+            base,
+            store,
+            http,
+        }
     }
 
     async fn register(&self) -> String {
         let reply = self
             .http
             .post(format!("{}/register", self.base))
-            .json(&json!({"redirect_uris": [CLIENT_REDIRECT], "client_name": "test client"}))
+            .header("content-type", "application/json")
+            .body(
+                json!({"redirect_uris": [CLIENT_REDIRECT], "client_name": "test client"})
+                    .to_string(),
+            )
             .send()
             .await
             .unwrap();
         assert_eq!(reply.status(), 201);
-        let body: Value = reply.json().await.unwrap();
+        let body = json_of(reply).await;
         body["client_id"].as_str().unwrap().to_owned()
     }
 
@@ -164,13 +190,14 @@ impl Deployment {
         let consent = self
             .http
             .post(to_backlog.as_str().split('?').next().unwrap())
-            .form(&[
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(&[
                 ("client_id", query["client_id"].as_str()),
                 ("redirect_uri", query["redirect_uri"].as_str()),
                 ("state", query["state"].as_str()),
                 ("user_id", &user_id.to_string()),
                 ("decision", "approve"),
-            ])
+            ]))
             .send()
             .await
             .unwrap();
@@ -195,12 +222,13 @@ impl Deployment {
         let reply = self
             .http
             .post(format!("{}/token", self.base))
-            .form(form)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(form))
             .send()
             .await
             .unwrap();
         let status = reply.status().as_u16();
-        (status, reply.json().await.unwrap())
+        (status, json_of(reply).await)
     }
 
     async fn exchange(&self, client_id: &str, code: &str) -> (u16, Value) {
@@ -245,7 +273,7 @@ async fn myself(client: &McpClient) -> Value {
 
 #[tokio::test]
 async fn a_user_signs_in_calls_as_themselves_and_stays_signed_in() {
-    let mut deployment = Deployment::start("flow", Duration::from_secs(2)).await;
+    let deployment = Deployment::start("flow", Duration::from_secs(2)).await;
     // Without a token: the challenge that points to the metadata.
     let bare = deployment
         .http
@@ -265,18 +293,10 @@ async fn a_user_signs_in_calls_as_themselves_and_stays_signed_in() {
         bare.headers()["www-authenticate"].to_str().unwrap(),
         format!("Bearer resource_metadata=\"{metadata_url}\"")
     );
-    let resource: Value = deployment
-        .http
-        .get(&metadata_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let resource = json_of(deployment.http.get(&metadata_url).send().await.unwrap()).await;
     assert_eq!(resource["resource"], format!("{}/mcp", deployment.base));
     assert_eq!(resource["authorization_servers"], json!([deployment.base]));
-    let server: Value = deployment
+    let metadata = deployment
         .http
         .get(format!(
             "{}/.well-known/oauth-authorization-server",
@@ -284,10 +304,8 @@ async fn a_user_signs_in_calls_as_themselves_and_stays_signed_in() {
         ))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    let server = json_of(metadata).await;
     assert_eq!(server["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(
         server["token_endpoint"],
@@ -309,7 +327,7 @@ async fn a_user_signs_in_calls_as_themselves_and_stays_signed_in() {
     assert_eq!(myself(&alice).await["userId"], "alice");
 
     // A restart keeps every sign-in.
-    deployment.restart().await;
+    let deployment = deployment.restart().await;
     let alice = deployment.client(&access).await;
     assert_eq!(myself(&alice).await["userId"], "alice");
 
@@ -373,6 +391,27 @@ async fn a_token_revoked_at_backlog_asks_the_client_to_sign_in_again() {
     let (_, access, _) = deployment.sign_in(2).await;
     let client = deployment.client(&access).await;
     assert_eq!(myself(&client).await["userId"], "alice");
+    // Backlog refuses the access token before its announced expiry: the
+    // server refreshes it and sends the call again; the client sees nothing.
+    deployment.sandbox.expire_oauth_access_tokens();
+    deployment.sandbox.clear_requests();
+    assert_eq!(myself(&client).await["userId"], "alice");
+    let routes: Vec<String> = deployment
+        .sandbox
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            "GET /api/v2/users/myself",
+            "POST /api/v2/oauth2/token",
+            "GET /api/v2/users/myself"
+        ],
+        "refused, refreshed, sent again"
+    );
+    // Revoked at Backlog: refreshing fails too, and the client must sign in again.
     deployment.sandbox.revoke_oauth_tokens(2);
     let reply = client
         .post(
@@ -495,15 +534,13 @@ async fn client_mistakes_are_refused() {
     let reply = deployment
         .http
         .post(format!("{}/register", deployment.base))
-        .json(&json!({"redirect_uris": ["http://client.example/cb"]}))
+        .header("content-type", "application/json")
+        .body(json!({"redirect_uris": ["http://client.example/cb"]}).to_string())
         .send()
         .await
         .unwrap();
     assert_eq!(reply.status(), 400);
-    assert_eq!(
-        reply.json::<Value>().await.unwrap()["error"],
-        "invalid_redirect_uri"
-    );
+    assert_eq!(json_of(reply).await["error"], "invalid_redirect_uri");
     // A made-up bearer token.
     assert_eq!(deployment.client_raw("made-up").await, 401);
 }
