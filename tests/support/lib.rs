@@ -2,6 +2,9 @@
 //! loopback sockets, and a small MCP client speaking raw JSON-RPC over
 //! Streamable HTTP, so that the tests see exactly what goes over the wire.
 
+mod redis_server;
+pub use redis_server::RedisServer;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -5,10 +5,9 @@
 
 use backlog_mcp::oauth::store::AnyStore;
 
-mod redis_server;
 mod suite;
 
-use redis_server::RedisServer;
+use backlog_mcp_tests::RedisServer;
 
 /// A store under test, and how to open another on the same data (a second
 /// process on the SQLite file, a second replica on the Redis).

@@ -3,10 +3,12 @@
 //! test fails and says how to install it.
 
 use std::io::{ErrorKind, Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::free_port;
 
 const STARTUP: Duration = Duration::from_secs(10);
 
@@ -94,10 +96,6 @@ fn spawn(port: u16, dir: PathBuf, log: &std::path::Path) -> Child {
     }
 }
 
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    listener.local_addr().unwrap().port()
-}
 
 /// True once the server answers PING; false if it exits or takes too long.
 fn wait_for_pong(port: u16, child: &mut Child) -> bool {

@@ -5,7 +5,7 @@ use ::redis::aio::ConnectionManager;
 use backlog_mcp::oauth::store::redis::RedisStore;
 use backlog_mcp::oauth::store::{Access, AnyStore, Store};
 
-use crate::redis_server::RedisServer;
+use backlog_mcp_tests::RedisServer;
 use crate::suite::{LIFETIME, client, grant, hash, now, refresh, tokens};
 
 shared_suite!(crate::Fixture::redis());
