@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, OAuthApp, Sandbox, SandboxHandle};
-use backlog_mcp_tests::{McpClient, Protocol, ServerProcess, free_port};
+use backlog_mcp_tests::{McpClient, Protocol, RedisServer, ServerProcess, free_port};
 use base64::Engine as _;
 use serde_json::{Value, json};
 use sha2::Digest as _;
@@ -38,12 +38,21 @@ struct Deployment {
     server: ServerProcess,
     port: u16,
     base: String,
-    store: std::path::PathBuf,
+    /// OAUTH_STORE: a SQLite file, or a redis:// URL.
+    store: String,
     http: reqwest::Client,
 }
 
 impl Deployment {
     async fn start(name: &str, backlog_ttl: Duration) -> Deployment {
+        let dir =
+            std::env::temp_dir().join(format!("backlog-mcp-oauth-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = dir.join("oauth.sqlite3").to_string_lossy().into_owned();
+        Self::start_on_store(store, backlog_ttl).await
+    }
+
+    async fn start_on_store(store: String, backlog_ttl: Duration) -> Deployment {
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
         let sandbox = Sandbox::new(DEFAULT_API_KEY)
@@ -56,10 +65,6 @@ impl Deployment {
             .spawn()
             .await
             .unwrap();
-        let dir =
-            std::env::temp_dir().join(format!("backlog-mcp-oauth-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let store = dir.join("oauth.sqlite3");
         let server = Self::serve(&sandbox, port, &base, &store).await;
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
@@ -76,14 +81,8 @@ impl Deployment {
         }
     }
 
-    async fn serve(
-        sandbox: &SandboxHandle,
-        port: u16,
-        base: &str,
-        store: &std::path::Path,
-    ) -> ServerProcess {
+    async fn serve(sandbox: &SandboxHandle, port: u16, base: &str, store: &str) -> ServerProcess {
         let api = sandbox.api_base_url();
-        let store = store.to_string_lossy().into_owned();
         ServerProcess::start_on(
             port,
             &[],
@@ -92,7 +91,7 @@ impl Deployment {
                 ("BACKLOG_OAUTH_CLIENT_ID", "mcp-app"),
                 ("BACKLOG_OAUTH_CLIENT_SECRET", "app-secret"),
                 ("MCP_SERVER_BASE_URL", base),
-                ("OAUTH_STORE", &store),
+                ("OAUTH_STORE", store),
                 ("OAUTH_STORE_KEY", STORE_KEY),
             ],
         )
@@ -583,4 +582,52 @@ async fn oauth_settings_are_checked_at_startup() {
         assert!(!ok, "{env:?} must not start");
         assert!(stderr.contains(expected), "{env:?}: {stderr}");
     }
+}
+
+#[tokio::test]
+async fn two_replicas_on_one_redis_serve_the_same_client() {
+    let redis = RedisServer::start();
+    // Both replicas stand behind one public URL; the sign-in happens on one,
+    // the calls and the refresh on the other.
+    let first = Deployment::start_on_store(redis.url(), Duration::from_secs(3600)).await;
+    let second = Deployment::serve(&first.sandbox, free_port(), &first.base, &first.store).await;
+    let (client_id, access, refresh) = first.sign_in(2).await;
+    let header = format!("Bearer {access}");
+    let other = McpClient::connect_with(
+        &second.url,
+        Protocol::V2026_07_28,
+        &[("Authorization", &header)],
+    )
+    .await;
+    assert_eq!(myself(&other).await["userId"], "alice");
+    let reply = first
+        .http
+        .post(second.url.replace("/mcp", "/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh),
+            ("client_id", &client_id),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let renewed = json_of(reply).await;
+    // The rotated refresh token is spent on both.
+    let (status, _) = first
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh),
+            ("client_id", &client_id),
+        ])
+        .await;
+    assert_eq!(status, 400);
+    // …and that replay revoked the grant everywhere.
+    assert_eq!(
+        first
+            .client_raw(renewed["access_token"].as_str().unwrap())
+            .await,
+        401
+    );
 }

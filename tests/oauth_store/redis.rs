@@ -5,8 +5,8 @@ use ::redis::aio::ConnectionManager;
 use backlog_mcp::oauth::store::redis::RedisStore;
 use backlog_mcp::oauth::store::{Access, AnyStore, Store};
 
-use backlog_mcp_tests::RedisServer;
 use crate::suite::{LIFETIME, client, grant, hash, now, refresh, tokens};
+use backlog_mcp_tests::RedisServer;
 
 shared_suite!(crate::Fixture::redis());
 

@@ -96,7 +96,6 @@ fn spawn(port: u16, dir: PathBuf, log: &std::path::Path) -> Child {
     }
 }
 
-
 /// True once the server answers PING; false if it exits or takes too long.
 fn wait_for_pong(port: u16, child: &mut Child) -> bool {
     let deadline = Instant::now() + STARTUP;
