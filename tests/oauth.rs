@@ -17,6 +17,15 @@ const STORE_KEY: &str = "8f3c1a9e5b7d2f4061c8e3a5b9d7f1e2a4c6b8d0e2f4a6c8b0d2e4f
 const CLIENT_REDIRECT: &str = "http://127.0.0.1:9/callback";
 const VERIFIER: &str = "a-verifier-of-at-least-forty-three-characters-0123456789";
 
+/// An HTTP client that shows redirects instead of following them.
+fn no_redirects() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 fn form_body(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
@@ -66,11 +75,7 @@ impl Deployment {
             .await
             .unwrap();
         let server = Self::serve(&sandbox, port, &base, &store).await;
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let http = no_redirects();
         Deployment {
             sandbox,
             server,
@@ -169,14 +174,14 @@ impl Deployment {
 
     /// /authorize → the sandbox's consent page, approved as `user_id` → /callback → a code.
     async fn code_for(&self, client_id: &str, user_id: u64) -> String {
+        self.code_for_url(client_id, self.authorize_url(client_id, &[]), user_id)
+            .await
+    }
+
+    /// [`Deployment::code_for`] starting at a given /authorize URL.
+    async fn code_for_url(&self, _client_id: &str, authorize: String, user_id: u64) -> String {
         let to_backlog = self
-            .location(
-                self.http
-                    .get(self.authorize_url(client_id, &[]))
-                    .send()
-                    .await
-                    .unwrap(),
-            )
+            .location(self.http.get(authorize).send().await.unwrap())
             .await;
         assert!(
             to_backlog.path().ends_with("/OAuth2AccessRequest.action"),
@@ -184,7 +189,6 @@ impl Deployment {
         );
         let query: std::collections::HashMap<String, String> =
             to_backlog.query_pairs().into_owned().collect();
-        assert_eq!(query["client_id"], "mcp-app");
         assert_eq!(query["redirect_uri"], format!("{}/callback", self.base));
         let consent = self
             .http
@@ -630,4 +634,127 @@ async fn two_replicas_on_one_redis_serve_the_same_client() {
             .await,
         401
     );
+}
+
+#[tokio::test]
+async fn several_spaces_let_the_user_choose_and_bind_the_token_to_one() {
+    use backlog_mcp_tests::backlog_sandbox::SpaceSeed;
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let app = |id: &str| OAuthApp {
+        client_id: id.into(),
+        client_secret: format!("{id}-secret"),
+        redirect_uri: format!("{base}/callback"),
+    };
+    let demo = Sandbox::new(DEFAULT_API_KEY)
+        .with_oauth_app(app("demo-app"))
+        .spawn()
+        .await
+        .unwrap();
+    let acme = Sandbox::with_space("acme-key", SpaceSeed::Acme)
+        .with_oauth_app(app("acme-app"))
+        .spawn()
+        .await
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("backlog-mcp-oauth-spaces-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = dir.join("oauth.sqlite3").to_string_lossy().into_owned();
+    let (demo_url, acme_url) = (demo.api_base_url(), acme.api_base_url());
+    let server = ServerProcess::start_on(
+        port,
+        &[],
+        &[
+            ("BACKLOG_ORG_DEMO_BASE_URL", &demo_url),
+            ("BACKLOG_ORG_DEMO_OAUTH_CLIENT_ID", "demo-app"),
+            ("BACKLOG_ORG_DEMO_OAUTH_CLIENT_SECRET", "demo-app-secret"),
+            ("BACKLOG_ORG_ACME_BASE_URL", &acme_url),
+            ("BACKLOG_ORG_ACME_OAUTH_CLIENT_ID", "acme-app"),
+            ("BACKLOG_ORG_ACME_OAUTH_CLIENT_SECRET", "acme-app-secret"),
+            ("BACKLOG_DEFAULT_ORG", "DEMO"),
+            ("MCP_SERVER_BASE_URL", &base),
+            ("OAUTH_STORE", &store),
+            ("OAUTH_STORE_KEY", STORE_KEY),
+        ],
+    )
+    .await;
+    let deployment = Deployment {
+        sandbox: demo,
+        server,
+        port,
+        base: base.clone(),
+        store,
+        http: no_redirects(),
+    };
+    let client_id = deployment.register().await;
+    // Without an organization, /authorize is a page with one link per space.
+    let page = deployment
+        .http
+        .get(deployment.authorize_url(&client_id, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Choose your Backlog space")
+            && html.contains(">DEMO<")
+            && html.contains(">ACME<"),
+        "{html}"
+    );
+    let link = html
+        .split("href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().replace("&amp;", "&"))
+        .find(|href| href.ends_with("organization=ACME"))
+        .expect("a link to ACME");
+    let to_acme = deployment
+        .location(deployment.http.get(&link).send().await.unwrap())
+        .await;
+    let acme_host = acme_url.trim_end_matches("/api/v2");
+    assert!(
+        to_acme.as_str().starts_with(acme_host),
+        "{to_acme} goes to ACME's Backlog"
+    );
+    // Signed in to ACME (its consent page, its user 6): calls go to ACME.
+    let (_, access, _) = {
+        let code = deployment
+            .code_for_url(
+                &client_id,
+                deployment.authorize_url(&client_id, &[("organization", "ACME")]),
+                6,
+            )
+            .await;
+        let (status, tokens) = deployment.exchange(&client_id, &code).await;
+        assert_eq!(status, 200, "{tokens}");
+        ((), tokens["access_token"].as_str().unwrap().to_owned(), ())
+    };
+    let client = deployment.client(&access).await;
+    assert_eq!(myself(&client).await["userId"], "kenji");
+    // The token is bound to ACME: naming another organization is refused, naming its own works.
+    let other = client
+        .call("get_myself", json!({"organization": "DEMO"}))
+        .await;
+    assert!(
+        other.is_error && other.text.contains("you signed in to ACME"),
+        "{}",
+        other.text
+    );
+    let own = client
+        .call("get_myself", json!({"organization": "ACME"}))
+        .await
+        .json();
+    assert_eq!(own["userId"], "kenji");
+    // A DEMO sign-in reaches DEMO.
+    let code = deployment
+        .code_for_url(
+            &client_id,
+            deployment.authorize_url(&client_id, &[("organization", "DEMO")]),
+            2,
+        )
+        .await;
+    let (_, tokens) = deployment.exchange(&client_id, &code).await;
+    let demo_client = deployment
+        .client(tokens["access_token"].as_str().unwrap())
+        .await;
+    assert_eq!(myself(&demo_client).await["userId"], "alice");
 }
