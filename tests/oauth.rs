@@ -550,7 +550,9 @@ async fn client_mistakes_are_refused() {
 
 #[tokio::test]
 async fn oauth_settings_are_checked_at_startup() {
-    let cases: [(&[&str], &[(&str, &str)], &str); 3] = [
+    // (arguments, environment, what the error names)
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 3] = [
         (
             &["--transport", "http", "--http-port", "0"],
             &[
@@ -757,4 +759,42 @@ async fn several_spaces_let_the_user_choose_and_bind_the_token_to_one() {
         .client(tokens["access_token"].as_str().unwrap())
         .await;
     assert_eq!(myself(&demo_client).await["userId"], "alice");
+}
+
+#[tokio::test]
+async fn the_embedded_sandbox_lets_a_new_user_try_the_whole_sign_in() {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let dir =
+        std::env::temp_dir().join(format!("backlog-mcp-oauth-embedded-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = dir.join("oauth.sqlite3").to_string_lossy().into_owned();
+    let server = ServerProcess::start_on(
+        port,
+        &["--sandbox"],
+        &[
+            ("BACKLOG_OAUTH_CLIENT_ID", "demo"),
+            ("BACKLOG_OAUTH_CLIENT_SECRET", "demo"),
+            ("MCP_SERVER_BASE_URL", &base),
+            ("OAUTH_STORE", &store),
+            ("OAUTH_STORE_KEY", STORE_KEY),
+        ],
+    )
+    .await;
+    let deployment = Deployment {
+        // Not used: the server runs its own sandbox.
+        sandbox: Sandbox::new(DEFAULT_API_KEY).spawn().await.unwrap(),
+        server,
+        port,
+        base,
+        store,
+        http: no_redirects(),
+    };
+    // Without a token nothing is served, even on the sandbox.
+    assert_eq!(deployment.client_raw("none").await, 401);
+    let (_, access, _) = deployment.sign_in(3).await;
+    assert_eq!(
+        myself(&deployment.client(&access).await).await["userId"],
+        "bob"
+    );
 }
