@@ -17,6 +17,13 @@ const STORE_KEY: &str = "8f3c1a9e5b7d2f4061c8e3a5b9d7f1e2a4c6b8d0e2f4a6c8b0d2e4f
 const CLIENT_REDIRECT: &str = "http://127.0.0.1:9/callback";
 const VERIFIER: &str = "a-verifier-of-at-least-forty-three-characters-0123456789";
 
+/// A fresh SQLite store path for one test.
+fn temp_store(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("backlog-mcp-oauth-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("oauth.sqlite3").to_string_lossy().into_owned()
+}
+
 /// An HTTP client that shows redirects instead of following them.
 fn no_redirects() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -54,10 +61,7 @@ struct Deployment {
 
 impl Deployment {
     async fn start(name: &str, backlog_ttl: Duration) -> Deployment {
-        let dir =
-            std::env::temp_dir().join(format!("backlog-mcp-oauth-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let store = dir.join("oauth.sqlite3").to_string_lossy().into_owned();
+        let store = temp_store(name);
         Self::start_on_store(store, backlog_ttl).await
     }
 
@@ -658,9 +662,7 @@ async fn several_spaces_let_the_user_choose_and_bind_the_token_to_one() {
         .spawn()
         .await
         .unwrap();
-    let dir = std::env::temp_dir().join(format!("backlog-mcp-oauth-spaces-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let store = dir.join("oauth.sqlite3").to_string_lossy().into_owned();
+    let store = temp_store("spaces");
     let (demo_url, acme_url) = (demo.api_base_url(), acme.api_base_url());
     let server = ServerProcess::start_on(
         port,
@@ -765,10 +767,7 @@ async fn several_spaces_let_the_user_choose_and_bind_the_token_to_one() {
 async fn the_embedded_sandbox_lets_a_new_user_try_the_whole_sign_in() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let dir =
-        std::env::temp_dir().join(format!("backlog-mcp-oauth-embedded-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let store = dir.join("oauth.sqlite3").to_string_lossy().into_owned();
+    let store = temp_store("embedded");
     let server = ServerProcess::start_on(
         port,
         &["--sandbox"],
