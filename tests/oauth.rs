@@ -59,6 +59,9 @@ struct Deployment {
     http: reqwest::Client,
 }
 
+/// OAUTH_ACCESS_TOKEN_TTL of the deployments (the default, an hour), unless a test shortens it.
+const ACCESS_TTL: &str = "3600";
+
 impl Deployment {
     async fn start(name: &str, backlog_ttl: Duration) -> Deployment {
         let store = temp_store(name);
@@ -91,6 +94,16 @@ impl Deployment {
     }
 
     async fn serve(sandbox: &SandboxHandle, port: u16, base: &str, store: &str) -> ServerProcess {
+        Self::serve_with_ttl(sandbox, port, base, store, ACCESS_TTL).await
+    }
+
+    async fn serve_with_ttl(
+        sandbox: &SandboxHandle,
+        port: u16,
+        base: &str,
+        store: &str,
+        access_ttl: &str,
+    ) -> ServerProcess {
         let api = sandbox.api_base_url();
         ServerProcess::start_on(
             port,
@@ -102,6 +115,7 @@ impl Deployment {
                 ("MCP_SERVER_BASE_URL", base),
                 ("OAUTH_STORE", store),
                 ("OAUTH_STORE_KEY", STORE_KEY),
+                ("OAUTH_ACCESS_TOKEN_TTL", access_ttl),
             ],
         )
         .await
@@ -796,4 +810,53 @@ async fn the_embedded_sandbox_lets_a_new_user_try_the_whole_sign_in() {
         myself(&deployment.client(&access).await).await["userId"],
         "bob"
     );
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refused_and_a_refresh_renews_it() {
+    // The same deployment, its server started again with 2-second access tokens.
+    let mut deployment = Deployment::start("expiry", Duration::from_secs(3600)).await;
+    deployment.server.terminate();
+    let _ = deployment.server.wait().await;
+    deployment.server = Deployment::serve_with_ttl(
+        &deployment.sandbox,
+        deployment.port,
+        &deployment.base,
+        &deployment.store,
+        "2",
+    )
+    .await;
+    let (client_id, access, refresh) = deployment.sign_in(2).await;
+    assert_eq!(
+        myself(&deployment.client(&access).await).await["userId"],
+        "alice"
+    );
+    // Expiry is in whole seconds: a 2 s token lasts between 1 and 2 s.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    assert_eq!(deployment.client_raw(&access).await, 401, "expired");
+    let (status, renewed) = deployment
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh),
+            ("client_id", &client_id),
+        ])
+        .await;
+    assert_eq!(status, 200, "{renewed}");
+    assert_eq!(renewed["expires_in"], 2);
+    let renewed_access = renewed["access_token"].as_str().unwrap();
+    assert_eq!(
+        myself(&deployment.client(renewed_access).await).await["userId"],
+        "alice"
+    );
+    // No token, code or secret of the whole exchange reaches the server's log.
+    deployment.server.terminate();
+    let (_, log) = deployment.server.wait().await;
+    for secret in [
+        access.as_str(),
+        refresh.as_str(),
+        renewed_access,
+        "app-secret",
+    ] {
+        assert!(!log.contains(secret), "a secret reached the log:\n{log}");
+    }
 }

@@ -136,6 +136,9 @@ pub struct Config {
     /// (make one with `openssl rand -hex 32`).
     #[arg(long, env = "OAUTH_STORE_KEY", hide_env_values = true)]
     pub oauth_store_key: Option<String>,
+    /// OAuth mode: seconds an access token issued to an MCP client lasts (it is refreshed after).
+    #[arg(long, env = "OAUTH_ACCESS_TOKEN_TTL", default_value_t = crate::oauth::server::DEFAULT_ACCESS_TTL)]
+    pub oauth_access_token_ttl: u64,
     /// Run against a built-in demo Backlog space (no account needed).
     #[arg(long)]
     pub sandbox: bool,
@@ -203,6 +206,7 @@ pub struct OAuthSetup {
     /// A SQLite file path or a redis:// URL.
     pub store: String,
     pub key: crate::oauth::crypto::StoreKey,
+    pub access_ttl: u64,
 }
 
 impl Config {
@@ -375,6 +379,7 @@ impl Config {
             apps,
             store,
             key,
+            access_ttl: self.oauth_access_token_ttl,
         }))
     }
 

@@ -149,6 +149,7 @@ async fn oauth_server(
         mcp_path: mcp_path.to_owned(),
         apps: setup.apps,
         key: setup.key,
+        access_ttl: setup.access_ttl,
     };
     let oauth = Arc::new(OAuth::new(config, store).map_err(anyhow::Error::msg)?);
     let purging = Arc::clone(&oauth);

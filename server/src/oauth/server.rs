@@ -32,7 +32,8 @@ use super::store::{
 /// How long each thing lasts.
 const PENDING_TTL: u64 = 10 * 60;
 const CODE_TTL: u64 = 2 * 60;
-pub const ACCESS_TTL: u64 = 60 * 60;
+/// OAUTH_ACCESS_TOKEN_TTL's default: an hour.
+pub const DEFAULT_ACCESS_TTL: u64 = 60 * 60;
 const REFRESH_TTL: u64 = 30 * 24 * 60 * 60;
 /// Backlog's token is refreshed this long before it expires.
 pub const BACKLOG_REFRESH_MARGIN: u64 = 60;
@@ -50,6 +51,8 @@ pub struct OAuthConfig {
     /// One Backlog app per organization, in the order they are offered.
     pub apps: Vec<BacklogApp>,
     pub key: StoreKey,
+    /// Seconds an access token this server issues lasts.
+    pub access_ttl: u64,
 }
 
 /// The authorization server's state, shared by its routes and the MCP
@@ -61,6 +64,7 @@ pub struct OAuth {
     mcp_path: String,
     pub(super) apps: Vec<BacklogApp>,
     pub(super) http: reqwest::Client,
+    access_ttl: u64,
     register_limit: DefaultDirectRateLimiter,
     token_limit: DefaultDirectRateLimiter,
     /// One Backlog refresh at a time per grant in this process.
@@ -89,6 +93,7 @@ impl OAuth {
             mcp_path: config.mcp_path,
             apps: config.apps,
             http,
+            access_ttl: config.access_ttl.max(1),
             register_limit: RateLimiter::direct(per_minute(60)),
             token_limit: RateLimiter::direct(per_minute(600)),
             refreshing: tokio::sync::Mutex::default(),
@@ -762,7 +767,7 @@ async fn issue_tokens(oauth: &OAuth, grant_id: &str) -> Response {
                 &hash_token(&access),
                 &Access {
                     grant_id: grant_id.to_owned(),
-                    expires_at: at + ACCESS_TTL,
+                    expires_at: at + oauth.access_ttl,
                 },
             )
             .await?;
@@ -786,7 +791,7 @@ async fn issue_tokens(oauth: &OAuth, grant_id: &str) -> Response {
         json!({
             "access_token": access,
             "token_type": "Bearer",
-            "expires_in": ACCESS_TTL,
+            "expires_in": oauth.access_ttl,
             "refresh_token": refresh,
         }),
     )
