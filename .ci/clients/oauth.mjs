@@ -61,6 +61,9 @@ function jsonOf(result) {
   }
 }
 
+// Why a fetch failed: undici hides it in the cause (a TLS or connection error).
+const causeOf = (error) => [error?.cause?.code, error?.cause?.message].filter(Boolean).join(' ') || 'no cause given';
+
 // Every request the SDK makes (MCP and OAuth alike) goes through this fetch and is kept.
 const requests = [];
 async function recordingFetch(input, init) {
@@ -77,7 +80,13 @@ async function recordingFetch(input, init) {
       // not JSON: nothing to name
     }
   }
-  const response = await fetch(input, init);
+  let response;
+  try {
+    response = await fetch(input, init);
+  } catch (error) {
+    console.log(`  · SDK ${method} ${url}${what ? ` (${what})` : ''} → ${error.message}: ${causeOf(error)}`);
+    throw error;
+  }
   const entry = { method, url, what, status: response.status };
   if (response.status === 401) entry.challenge = response.headers.get('www-authenticate');
   requests.push(entry);
@@ -235,7 +244,9 @@ async function scenario() {
     refused = error;
   }
   check(refused instanceof UnauthorizedError, "connect fails with the SDK's UnauthorizedError",
-    refused ? { name: refused.name, message: refused.message, stack: refused.stack } : 'connect succeeded');
+    refused ? { name: refused.name, message: refused.message, cause: causeOf(refused), stack: refused.stack }
+      : 'connect succeeded');
+  if (!(refused instanceof UnauthorizedError)) return;
   const challenge = requests.find((r) => r.url === mcpUrl.href && r.status === 401);
   check(challenge?.challenge?.startsWith('Bearer ')
     && challenge.challenge.includes(`resource_metadata="${base}/.well-known/oauth-protected-resource${mcpUrl.pathname}"`),
@@ -312,7 +323,7 @@ try {
   await scenario();
 } catch (error) {
   console.log(`  FAIL the SDK or the user agent threw ${error?.name}: ${error?.message}`);
-  if (error?.cause) console.log(`       cause: ${error.cause?.code ?? ''} ${error.cause?.message ?? error.cause}`);
+  if (error?.cause) console.log(`       cause: ${causeOf(error)}`);
   console.log(error?.stack);
   failures.push(`exception ${error?.name}`);
 } finally {

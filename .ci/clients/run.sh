@@ -319,19 +319,28 @@ part_done
 
 # ---------------------------------------------------------------------------------
 # make_certs DIR: a throw-away CA (ca.crt) and a certificate it signed for 127.0.0.1 and
-# localhost (server.crt, server.key), valid for two days.
+# localhost (server.crt, server.key), valid for two days; openssl's output goes to
+# DIR/openssl.log, shown if something fails.
 make_certs() {
   local dir=$1
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-    -subj "/CN=backlog-mcp CI throw-away CA" -keyout "$dir/ca.key" -out "$dir/ca.crt" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>&1 &&
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
-      -keyout "$dir/server.key" -out "$dir/server.csr" 2>&1 &&
-    printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
-      "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >"$dir/server.ext" &&
-    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
-      -set_serial "0x$(openssl rand -hex 16)" -days 2 -extfile "$dir/server.ext" -out "$dir/server.crt" 2>&1 &&
-    openssl verify -CAfile "$dir/ca.crt" "$dir/server.crt"
+  if {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+      -subj "/CN=backlog-mcp CI throw-away CA" -keyout "$dir/ca.key" -out "$dir/ca.crt" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" &&
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" &&
+      printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
+        "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >"$dir/server.ext" &&
+      openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+        -set_serial "0x$(openssl rand -hex 16)" -days 2 -extfile "$dir/server.ext" -out "$dir/server.crt" &&
+      openssl verify -CAfile "$dir/ca.crt" "$dir/server.crt"
+  } >"$dir/openssl.log" 2>&1; then
+    echo "a throw-away CA signed the certificate for $(openssl x509 -in "$dir/server.crt" -noout -ext subjectAltName | tail -n 1 | sed 's/^ *//')"
+  else
+    echo "openssl could not make the certificates:"
+    cat "$dir/openssl.log"
+    return 1
+  fi
 }
 
 # free_port: a loopback port nobody listens on right now.
@@ -386,6 +395,11 @@ EOF
   return 1
 }
 
+# OAuth mode deployed as the README's sketch shows: the client reaches only
+# https://127.0.0.1:PORT (nginx, TLS with the throw-away CA, which NODE_EXTRA_CA_CERTS makes
+# Node trust), MCP_SERVER_BASE_URL is that URL, and nginx passes requests on to the server
+# through tap.py (which records them, as for the other checks). The sandbox's consent page
+# stays on its own loopback http URL, as Backlog's would be elsewhere.
 part "oauth behind tls" "OAuth mode behind nginx (TLS, throw-away CA), signed in by the TypeScript SDK's OAuth client"
 oauth_dir=$work/oauth-tls
 mkdir -p "$oauth_dir"
