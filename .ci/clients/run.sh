@@ -5,8 +5,12 @@
 #   - the Python SDK (mcp), over Streamable HTTP and stdio, on both protocol versions;
 #   - the TypeScript SDK, v1 (@modelcontextprotocol/sdk, 2025-11-25) and its successor
 #     v2 (@modelcontextprotocol/client, both versions), over HTTP and stdio;
-#   - the MCP Inspector's command line: tools/list and tools/call, HTTP and stdio.
+#   - the MCP Inspector's command line: tools/list and tools/call, HTTP and stdio;
+#   - OAuth mode deployed as the README shows it: nginx (Debian's package) terminates TLS
+#     with a throw-away CA in front of the server, and the TypeScript SDK's OAuth client
+#     signs in through it (oauth.mjs).
 # Every client run gets a fresh `backlog-mcp --sandbox` (add_issue changes its data).
+# Needs openssl and nginx on the machine (.ci/run installs nginx when it is missing).
 # The clients talk to it through tap.py, which records the exchange; a failing check
 # prints the client's output, that exchange and the server's log.
 #
@@ -30,7 +34,9 @@ system_python=$(python3 -c 'import sys; print(sys.executable)')
 
 # The server must see only its flags: no Backlog account, no MCP_* overrides from the caller.
 unset BACKLOG_DOMAIN BACKLOG_BASE_URL BACKLOG_API_KEY ENABLE_TOOLSETS MCP_TRANSPORT \
-  MCP_HTTP_HOST MCP_HTTP_PORT MCP_HTTP_PATH MCP_HTTP_ALLOWED_HOSTS MCP_HTTP_ALLOWED_ORIGINS
+  MCP_HTTP_HOST MCP_HTTP_PORT MCP_HTTP_PATH MCP_HTTP_ALLOWED_HOSTS MCP_HTTP_ALLOWED_ORIGINS \
+  BACKLOG_OAUTH_CLIENT_ID BACKLOG_OAUTH_CLIENT_SECRET MCP_SERVER_BASE_URL OAUTH_STORE OAUTH_STORE_KEY \
+  NODE_EXTRA_CA_CERTS
 export NO_COLOR=1 RUST_LOG=${RUST_LOG:-info}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/backlog-mcp-clients.XXXXXX")
@@ -112,12 +118,14 @@ sed -n '/<!-- tools:start -->/,/<!-- tools:end -->/p' README.md |
 (($(wc -l <"$tools_file") > 0)) || { echo "no tools found in the README's tools table"; exit 1; }
 echo "expecting the README's $(wc -l <"$tools_file") tools"
 
-# start_server DIR: a fresh `backlog-mcp --transport http --sandbox` on a free port;
-# sets server_url (read from its log line "MCP endpoint: …").
+# start_server DIR [NAME=VALUE...]: a fresh `backlog-mcp --transport http --sandbox` on a
+# free port, with those variables in its environment; sets server_url (read from its log
+# line "MCP endpoint: …").
 start_server() {
   local dir=$1 _
+  shift
   tap_pid=
-  "$bin" --transport http --sandbox --http-port 0 2>"$dir/server.log" &
+  env "$@" "$bin" --transport http --sandbox --http-port 0 2>"$dir/server.log" &
   pids+=($!)
   server_pid=$!
   server_url=
@@ -180,6 +188,11 @@ report() {
     [[ -f $file ]] || continue
     echo "  ---- the server's log ($(basename "$file"), last 60 lines):"
     tail -n 60 "$file" | sed 's/^/  | /'
+  done
+  for file in "$dir"/nginx/error.log "$dir"/nginx/access.log; do
+    [[ -s $file ]] || continue
+    echo "  ---- nginx's $(basename "$file") (last 40 lines):"
+    tail -n 40 "$file" | sed 's/^/  | /'
   done
   echo "  ----"
 }
@@ -302,6 +315,126 @@ fi
 stop_pid "$tap_pid"
 stop_pid "$server_pid"
 report "inspector http + stdio" "$inspector_dir" "$inspector_status" "$inspector_started"
+part_done
+
+# ---------------------------------------------------------------------------------
+# make_certs DIR: a throw-away CA (ca.crt) and a certificate it signed for 127.0.0.1 and
+# localhost (server.crt, server.key), valid for two days; openssl's output goes to
+# DIR/openssl.log, shown if something fails.
+make_certs() {
+  local dir=$1
+  if {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+      -subj "/CN=backlog-mcp CI throw-away CA" -keyout "$dir/ca.key" -out "$dir/ca.crt" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" &&
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" &&
+      printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
+        "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >"$dir/server.ext" &&
+      openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+        -set_serial "0x$(openssl rand -hex 16)" -days 2 -extfile "$dir/server.ext" -out "$dir/server.crt" &&
+      openssl verify -CAfile "$dir/ca.crt" "$dir/server.crt"
+  } >"$dir/openssl.log" 2>&1; then
+    echo "a throw-away CA signed the certificate for $(openssl x509 -in "$dir/server.crt" -noout -ext subjectAltName | tail -n 1 | sed 's/^ *//')"
+  else
+    echo "openssl could not make the certificates:"
+    cat "$dir/openssl.log"
+    return 1
+  fi
+}
+
+# free_port: a loopback port nobody listens on right now.
+free_port() {
+  "$system_python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_nginx DIR PORT UPSTREAM: nginx as a process of ours (not the system's service),
+# with its config, pid file, logs and temporary files in DIR/nginx; listens on
+# 127.0.0.1:PORT with TLS (DIR/server.crt) and passes everything to UPSTREAM
+# (http://127.0.0.1:P) as the README's deployment sketch does. Sets nginx_pid.
+start_nginx() {
+  local dir=$1 port=$2 upstream=$3 conf=$1/nginx _
+  mkdir -p "$conf/temp"
+  cat >"$conf/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $conf/nginx.pid;
+error_log $conf/error.log notice;
+events { worker_connections 64; }
+http {
+    access_log $conf/access.log;
+    client_body_temp_path $conf/temp/client_body;
+    proxy_temp_path $conf/temp/proxy;
+    fastcgi_temp_path $conf/temp/fastcgi;
+    uwsgi_temp_path $conf/temp/uwsgi;
+    scgi_temp_path $conf/temp/scgi;
+    server {
+        listen 127.0.0.1:$port ssl;
+        server_name 127.0.0.1;
+        ssl_certificate     $dir/server.crt;
+        ssl_certificate_key $dir/server.key;
+        location / {
+            proxy_pass $upstream;
+            proxy_set_header Host \$host;
+            proxy_buffering off;
+        }
+    }
+}
+EOF
+  # -e: the error log until the config is read (the package's default is under /var/log).
+  "$nginx" -p "$conf" -c "$conf/nginx.conf" -e "$conf/error.log" &
+  pids+=($!)
+  nginx_pid=$!
+  for _ in $(seq 200); do
+    [[ -s $conf/nginx.pid ]] && return 0
+    kill -0 "$nginx_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "nginx did not come up:"
+  cat "$conf/error.log"
+  return 1
+}
+
+# OAuth mode deployed as the README's sketch shows: the client reaches only
+# https://127.0.0.1:PORT (nginx, TLS with the throw-away CA, which NODE_EXTRA_CA_CERTS makes
+# Node trust), MCP_SERVER_BASE_URL is that URL, and nginx passes requests on to the server
+# through tap.py (which records them, as for the other checks). The sandbox's consent page
+# stays on its own loopback http URL, as Backlog's would be elsewhere.
+part "oauth behind tls" "OAuth mode behind nginx (TLS, throw-away CA), signed in by the TypeScript SDK's OAuth client"
+oauth_dir=$work/oauth-tls
+mkdir -p "$oauth_dir"
+oauth_started=$(now_ms)
+oauth_status=0
+nginx_pid=
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+# Not in a subshell: the processes started here must stay in pids for stop_pid and the trap.
+{
+  if [[ ! -x $nginx ]]; then
+    echo "nginx is not installed: apt-get install nginx (.ci/run does)"
+    oauth_status=98
+  elif ! make_certs "$oauth_dir"; then
+    oauth_status=97
+  else
+    echo "$("$nginx" -v 2>&1); $(openssl version)"
+    nginx_port=$(free_port)
+    public=https://127.0.0.1:$nginx_port
+    # MCP_HTTP_ALLOWED_HOSTS: the Host that nginx forwards ($host: the public name, no port).
+    if start_server "$oauth_dir" BACKLOG_OAUTH_CLIENT_ID=demo BACKLOG_OAUTH_CLIENT_SECRET=demo \
+      MCP_SERVER_BASE_URL="$public" MCP_HTTP_ALLOWED_HOSTS=127.0.0.1 \
+      OAUTH_STORE="$oauth_dir/oauth.sqlite3" OAUTH_STORE_KEY="$(openssl rand -hex 32)" &&
+      start_tap "$oauth_dir" && start_nginx "$oauth_dir" "$nginx_port" "${tap_url%/mcp}"; then
+      echo "nginx on $public → tap.py ${tap_url%/mcp} → backlog-mcp ${server_url%/mcp}"
+      NODE_EXTRA_CA_CERTS=$oauth_dir/ca.crt "$node" "$here/oauth.mjs" --url "$public/mcp" \
+        --tools "$tools_file" --user-id 2 --expect-user alice || oauth_status=$?
+    else
+      oauth_status=99
+    fi
+  fi
+} >"$oauth_dir/client.out" 2>&1
+stop_pid "$nginx_pid"
+stop_pid "$tap_pid"
+stop_pid "$server_pid"
+report "typescript v1 oauth via nginx tls" "$oauth_dir" "$oauth_status" "$oauth_started"
 part_done
 
 # ---------------------------------------------------------------------------------
