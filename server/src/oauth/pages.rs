@@ -1,6 +1,7 @@
 //! The pages a person sees during sign-in: which organization to sign in to
 //! (when several are configured) and what went wrong. Plain HTML, no
-//! scripts, no external assets; every value is escaped.
+//! scripts, no external assets; every value is escaped. tests/pages.rs
+//! renders them in headless Chromium and checks that this holds.
 
 use axum::response::{Html, IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
@@ -18,6 +19,7 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
          li {{ margin: 0.75rem 0; }}\n\
          a.choice {{ display: block; padding: 0.75rem 1rem; border: 2px solid #1f6f43; border-radius: 6px; color: #14532d; text-decoration: none; }}\n\
          a.choice:hover, a.choice:focus {{ background: #ecfdf3; outline: 3px solid #1f6f43; outline-offset: 2px; }}\n\
+         .name {{ font-weight: 600; }}\n\
          .domain {{ display: block; font-size: 0.9rem; color: #374151; }}\n\
          </style>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n{body}\n</main>\n</body>\n</html>\n",
         title = html_escape::encode_text(title),
@@ -63,7 +65,7 @@ pub fn choose_organization(apps: &[BacklogApp], authorize: &str, query: &str) ->
                 .next()
                 .unwrap_or_default();
             format!(
-                "<li><a class=\"choice\" href=\"{authorize}?{}\">{}<span class=\"domain\">{}</span></a></li>\n",
+                "<li><a class=\"choice\" href=\"{authorize}?{}\"><span class=\"name\">{}</span> <span class=\"domain\">{}</span></a></li>\n",
                 html_escape::encode_double_quoted_attribute(&link.finish()),
                 html_escape::encode_text(&app.organization),
                 html_escape::encode_text(host),
