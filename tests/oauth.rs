@@ -533,6 +533,23 @@ async fn client_mistakes_are_refused() {
         (status, body["error"].as_str()),
         (400, Some("invalid_grant"))
     );
+    // A token for another resource than this server.
+    let code = deployment.code_for(&client_id, 2).await;
+    let (status, body) = deployment
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", CLIENT_REDIRECT),
+            ("code_verifier", VERIFIER),
+            ("client_id", &client_id),
+            ("resource", "https://elsewhere.example/mcp"),
+        ])
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_target")),
+        "{body}"
+    );
     // Unknown clients and grant types.
     let (status, body) = deployment
         .token(&[
