@@ -581,6 +581,35 @@ async fn client_mistakes_are_refused() {
     assert_eq!(json_of(reply).await["error"], "invalid_redirect_uri");
     // A made-up bearer token.
     assert_eq!(deployment.client_raw("made-up").await, 401);
+    // Bodies are small, and registrations limited (60 a minute per process).
+    let huge = deployment
+        .http
+        .post(format!("{}/register", deployment.base))
+        .header("content-type", "application/json")
+        .body(format!(
+            r#"{{"redirect_uris":["{CLIENT_REDIRECT}"],"client_name":"{}"}}"#,
+            "x".repeat(20_000)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    let mut statuses = Vec::new();
+    for _ in 0..70 {
+        let reply = deployment
+            .http
+            .post(format!("{}/register", deployment.base))
+            .header("content-type", "application/json")
+            .body(json!({"redirect_uris": [CLIENT_REDIRECT]}).to_string())
+            .send()
+            .await
+            .unwrap();
+        statuses.push(reply.status().as_u16());
+    }
+    assert!(
+        statuses.contains(&201) && statuses.ends_with(&[429]),
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test]
