@@ -94,29 +94,33 @@ impl Deployment {
     }
 
     async fn serve(sandbox: &SandboxHandle, port: u16, base: &str, store: &str) -> ServerProcess {
-        Self::serve_with_ttl(sandbox, port, base, store, ACCESS_TTL).await
+        Self::serve_with(sandbox, port, base, store, &[]).await
     }
 
-    async fn serve_with_ttl(
+    /// [`Deployment::serve`] with more variables (later ones win).
+    async fn serve_with(
         sandbox: &SandboxHandle,
         port: u16,
         base: &str,
         store: &str,
-        access_ttl: &str,
+        extra: &[(&str, &str)],
     ) -> ServerProcess {
         let api = sandbox.api_base_url();
         ServerProcess::start_on(
             port,
             &[],
             &[
-                ("BACKLOG_BASE_URL", &api),
+                ("BACKLOG_BASE_URL", api.as_str()),
                 ("BACKLOG_OAUTH_CLIENT_ID", "mcp-app"),
                 ("BACKLOG_OAUTH_CLIENT_SECRET", "app-secret"),
                 ("MCP_SERVER_BASE_URL", base),
                 ("OAUTH_STORE", store),
                 ("OAUTH_STORE_KEY", STORE_KEY),
-                ("OAUTH_ACCESS_TOKEN_TTL", access_ttl),
-            ],
+                ("OAUTH_ACCESS_TOKEN_TTL", ACCESS_TTL),
+            ]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .collect::<Vec<_>>(),
         )
         .await
     }
@@ -864,12 +868,12 @@ async fn an_expired_access_token_is_refused_and_a_refresh_renews_it() {
     let mut deployment = Deployment::start("expiry", Duration::from_secs(3600)).await;
     deployment.server.terminate();
     let _ = deployment.server.wait().await;
-    deployment.server = Deployment::serve_with_ttl(
+    deployment.server = Deployment::serve_with(
         &deployment.sandbox,
         deployment.port,
         &deployment.base,
         &deployment.store,
-        "2",
+        &[("OAUTH_ACCESS_TOKEN_TTL", "2")],
     )
     .await;
     let (client_id, access, refresh) = deployment.sign_in(2).await;
@@ -905,4 +909,50 @@ async fn an_expired_access_token_is_refused_and_a_refresh_renews_it() {
     ] {
         assert!(!log.contains(secret), "a secret reached the log:\n{log}");
     }
+}
+
+#[tokio::test]
+async fn each_signed_in_user_has_their_own_limits() {
+    use backlog_mcp_tests::backlog_sandbox::{Fault, FaultRule};
+    let mut deployment = Deployment::start("limits", Duration::from_secs(3600)).await;
+    deployment.server.terminate();
+    let _ = deployment.server.wait().await;
+    let limits = [("BACKLOG_MAX_CONCURRENCY", "1"), ("BACKLOG_MAX_QUEUE", "0")];
+    deployment.server = Deployment::serve_with(
+        &deployment.sandbox,
+        deployment.port,
+        &deployment.base,
+        &deployment.store,
+        &limits,
+    )
+    .await;
+    let (_, alice, _) = deployment.sign_in(2).await;
+    let (_, bob, _) = deployment.sign_in(3).await;
+    deployment.sandbox.add_fault(FaultRule::new(
+        Some("GET"),
+        "/api/v2/users/myself",
+        Fault::Delay(Duration::from_millis(800)),
+    ));
+    let first = deployment.client(&alice).await;
+    let slow = tokio::spawn(async move { first.call("get_myself", json!({})).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Alice's one slot is taken: her second call is refused at once…
+    let again = deployment
+        .client(&alice)
+        .await
+        .call("get_myself", json!({}))
+        .await;
+    assert!(
+        again.is_error && again.text.contains("busy"),
+        "{}",
+        again.text
+    );
+    // …while Bob, another user, is not held up by her.
+    let other = deployment
+        .client(&bob)
+        .await
+        .call("get_myself", json!({}))
+        .await;
+    assert_eq!(other.json()["userId"], "bob");
+    assert_eq!(slow.await.unwrap().json()["userId"], "alice");
 }
