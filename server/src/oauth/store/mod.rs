@@ -28,8 +28,27 @@ pub struct TokenHash(pub String);
 
 /// Bytes encrypted with the store key (nonce + ciphertext + tag), as the
 /// store keeps Backlog's tokens.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Stored as base64 text (a JSON array of numbers would be four times larger).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sealed(pub Vec<u8>);
+
+impl Serialize for Sealed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Sealed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine as _;
+        let text = String::deserialize(deserializer)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map(Sealed)
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 /// An MCP client registered with RFC 7591 dynamic registration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,4 +219,18 @@ pub trait Store: Send + Sync {
 
     /// Deletes every expired record; returns how many.
     fn purge_expired(&self, now: Timestamp) -> impl Future<Output = StoreResult<u64>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sealed;
+
+    #[test]
+    fn sealed_bytes_are_stored_as_base64_text() {
+        let sealed = Sealed(vec![0, 1, 2, 250, 255]);
+        let json = serde_json::to_string(&sealed).unwrap();
+        assert_eq!(json, r#""AAEC+v8=""#);
+        assert_eq!(serde_json::from_str::<Sealed>(&json).unwrap(), sealed);
+        assert!(serde_json::from_str::<Sealed>(r#""not base64!""#).is_err());
+    }
 }
