@@ -8,12 +8,14 @@
 use std::time::Duration;
 
 use backlog_mcp_tests::backlog_sandbox::{DEFAULT_API_KEY, OAuthApp, Sandbox, SandboxHandle};
-use backlog_mcp_tests::{McpClient, Protocol, RedisServer, ServerProcess, free_port};
+use backlog_mcp_tests::{
+    McpClient, Protocol, RedisServer, ServerProcess, TwoSpaceOAuth, free_port,
+};
 use base64::Engine as _;
 use serde_json::{Value, json};
 use sha2::Digest as _;
 
-const STORE_KEY: &str = "8f3c1a9e5b7d2f4061c8e3a5b9d7f1e2a4c6b8d0e2f4a6c8b0d2e4f6a8c0b2d4";
+use backlog_mcp_tests::TEST_STORE_KEY as STORE_KEY;
 const CLIENT_REDIRECT: &str = "http://127.0.0.1:9/callback";
 const VERIFIER: &str = "a-verifier-of-at-least-forty-three-characters-0123456789";
 
@@ -708,49 +710,15 @@ async fn two_replicas_on_one_redis_serve_the_same_client() {
 
 #[tokio::test]
 async fn several_spaces_let_the_user_choose_and_bind_the_token_to_one() {
-    use backlog_mcp_tests::backlog_sandbox::SpaceSeed;
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let app = |id: &str| OAuthApp {
-        client_id: id.into(),
-        client_secret: format!("{id}-secret"),
-        redirect_uri: format!("{base}/callback"),
-    };
-    let demo = Sandbox::new(DEFAULT_API_KEY)
-        .with_oauth_app(app("demo-app"))
-        .spawn()
-        .await
-        .unwrap();
-    let acme = Sandbox::with_space("acme-key", SpaceSeed::Acme)
-        .with_oauth_app(app("acme-app"))
-        .spawn()
-        .await
-        .unwrap();
-    let store = temp_store("spaces");
-    let (demo_url, acme_url) = (demo.api_base_url(), acme.api_base_url());
-    let server = ServerProcess::start_on(
-        port,
-        &[],
-        &[
-            ("BACKLOG_ORG_DEMO_BASE_URL", &demo_url),
-            ("BACKLOG_ORG_DEMO_OAUTH_CLIENT_ID", "demo-app"),
-            ("BACKLOG_ORG_DEMO_OAUTH_CLIENT_SECRET", "demo-app-secret"),
-            ("BACKLOG_ORG_ACME_BASE_URL", &acme_url),
-            ("BACKLOG_ORG_ACME_OAUTH_CLIENT_ID", "acme-app"),
-            ("BACKLOG_ORG_ACME_OAUTH_CLIENT_SECRET", "acme-app-secret"),
-            ("BACKLOG_DEFAULT_ORG", "DEMO"),
-            ("MCP_SERVER_BASE_URL", &base),
-            ("OAUTH_STORE", &store),
-            ("OAUTH_STORE_KEY", STORE_KEY),
-        ],
-    )
-    .await;
+    let spaces = TwoSpaceOAuth::start(&temp_store("spaces")).await;
+    let acme_url = spaces.acme.api_base_url();
+    let _acme = spaces.acme;
     let deployment = Deployment {
-        sandbox: demo,
-        server,
-        port,
-        base: base.clone(),
-        store,
+        sandbox: spaces.demo,
+        server: spaces.server,
+        port: spaces.port,
+        base: spaces.base,
+        store: String::new(),
         http: no_redirects(),
     };
     let client_id = deployment.register().await;

@@ -14,15 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use backlog_mcp_tests::backlog_sandbox::{
-    DEFAULT_API_KEY, OAuthApp, Sandbox, SandboxHandle, SpaceSeed,
-};
-use backlog_mcp_tests::{ServerProcess, free_port};
+use backlog_mcp_tests::backlog_sandbox::SandboxHandle;
+use backlog_mcp_tests::{ServerProcess, TwoSpaceOAuth};
 use base64::Engine as _;
 use serde_json::json;
 use sha2::Digest as _;
 
-const STORE_KEY: &str = "8f3c1a9e5b7d2f4061c8e3a5b9d7f1e2a4c6b8d0e2f4a6c8b0d2e4f6a8c0b2d4";
 const CLIENT_REDIRECT: &str = "http://127.0.0.1:9/callback";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const WIDTH: u32 = 800;
@@ -44,43 +41,10 @@ struct TwoSpaces {
 
 impl TwoSpaces {
     async fn start() -> TwoSpaces {
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let app = |id: &str| OAuthApp {
-            client_id: id.into(),
-            client_secret: format!("{id}-secret"),
-            redirect_uri: format!("{base}/callback"),
-        };
-        let demo = Sandbox::new(DEFAULT_API_KEY)
-            .with_oauth_app(app("demo-app"))
-            .spawn()
-            .await
-            .unwrap();
-        let acme = Sandbox::with_space("acme-key", SpaceSeed::Acme)
-            .with_oauth_app(app("acme-app"))
-            .spawn()
-            .await
-            .unwrap();
         let store_dir = tempfile::tempdir().unwrap();
         let store = store_dir.path().join("oauth.sqlite3");
-        let (demo_url, acme_url) = (demo.api_base_url(), acme.api_base_url());
-        let server = ServerProcess::start_on(
-            port,
-            &[],
-            &[
-                ("BACKLOG_ORG_DEMO_BASE_URL", &demo_url),
-                ("BACKLOG_ORG_DEMO_OAUTH_CLIENT_ID", "demo-app"),
-                ("BACKLOG_ORG_DEMO_OAUTH_CLIENT_SECRET", "demo-app-secret"),
-                ("BACKLOG_ORG_ACME_BASE_URL", &acme_url),
-                ("BACKLOG_ORG_ACME_OAUTH_CLIENT_ID", "acme-app"),
-                ("BACKLOG_ORG_ACME_OAUTH_CLIENT_SECRET", "acme-app-secret"),
-                ("BACKLOG_DEFAULT_ORG", "DEMO"),
-                ("MCP_SERVER_BASE_URL", &base),
-                ("OAUTH_STORE", store.to_str().unwrap()),
-                ("OAUTH_STORE_KEY", STORE_KEY),
-            ],
-        )
-        .await;
+        let spaces = TwoSpaceOAuth::start(store.to_str().unwrap()).await;
+        let base = spaces.base.clone();
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -101,9 +65,9 @@ impl TwoSpaces {
             serde_json::from_str(&reply.text().await.unwrap()).unwrap();
         let client_id = registered["client_id"].as_str().unwrap().to_owned();
         TwoSpaces {
-            _demo: demo,
-            _acme: acme,
-            _server: server,
+            _demo: spaces.demo,
+            _acme: spaces.acme,
+            _server: spaces.server,
             base,
             client_id,
             http,

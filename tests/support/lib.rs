@@ -538,3 +538,65 @@ pub async fn sandboxed(args: &[&str], env: &[(&str, &str)]) -> (ServerProcess, M
     let client = McpClient::connect(&server.url, Protocol::V2025_11_25).await;
     (server, client)
 }
+
+/// OAUTH_STORE_KEY of the tests: a throw-away key.
+pub const TEST_STORE_KEY: &str = "8f3c1a9e5b7d2f4061c8e3a5b9d7f1e2a4c6b8d0e2f4a6c8b0d2e4f6a8c0b2d4";
+
+/// The real binary in OAuth mode with two organizations, DEMO (the demo
+/// seed) and ACME (the Acme seed), each a sandbox with this server's app
+/// (`demo-app` / `acme-app`, secrets `<id>-secret`), on `store`.
+pub struct TwoSpaceOAuth {
+    pub demo: SandboxHandle,
+    pub acme: SandboxHandle,
+    pub server: ServerProcess,
+    pub port: u16,
+    /// `http://127.0.0.1:PORT`, the server's MCP_SERVER_BASE_URL.
+    pub base: String,
+}
+
+impl TwoSpaceOAuth {
+    pub async fn start(store: &str) -> TwoSpaceOAuth {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let app = |id: &str| backlog_sandbox::OAuthApp {
+            client_id: id.into(),
+            client_secret: format!("{id}-secret"),
+            redirect_uri: format!("{base}/callback"),
+        };
+        let demo = Sandbox::new(backlog_sandbox::DEFAULT_API_KEY)
+            .with_oauth_app(app("demo-app"))
+            .spawn()
+            .await
+            .unwrap();
+        let acme = Sandbox::with_space("acme-key", backlog_sandbox::SpaceSeed::Acme)
+            .with_oauth_app(app("acme-app"))
+            .spawn()
+            .await
+            .unwrap();
+        let (demo_url, acme_url) = (demo.api_base_url(), acme.api_base_url());
+        let server = ServerProcess::start_on(
+            port,
+            &[],
+            &[
+                ("BACKLOG_ORG_DEMO_BASE_URL", &demo_url),
+                ("BACKLOG_ORG_DEMO_OAUTH_CLIENT_ID", "demo-app"),
+                ("BACKLOG_ORG_DEMO_OAUTH_CLIENT_SECRET", "demo-app-secret"),
+                ("BACKLOG_ORG_ACME_BASE_URL", &acme_url),
+                ("BACKLOG_ORG_ACME_OAUTH_CLIENT_ID", "acme-app"),
+                ("BACKLOG_ORG_ACME_OAUTH_CLIENT_SECRET", "acme-app-secret"),
+                ("BACKLOG_DEFAULT_ORG", "DEMO"),
+                ("MCP_SERVER_BASE_URL", &base),
+                ("OAUTH_STORE", store),
+                ("OAUTH_STORE_KEY", TEST_STORE_KEY),
+            ],
+        )
+        .await;
+        TwoSpaceOAuth {
+            demo,
+            acme,
+            server,
+            port,
+            base,
+        }
+    }
+}
