@@ -46,6 +46,8 @@ mod seed;
 mod store;
 mod table;
 mod time;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -210,6 +212,29 @@ impl Sandbox {
         Ok(SandboxHandle {
             shared: self.shared,
             addr,
+            ca_pem: None,
+        })
+    }
+}
+
+#[cfg(feature = "tls")]
+impl Sandbox {
+    /// [`Sandbox::spawn`] over HTTPS: a CA made now signs the certificate of
+    /// `127.0.0.1`; [`SandboxHandle::ca_pem`] is what a client must trust.
+    pub async fn spawn_tls(self) -> std::io::Result<SandboxHandle> {
+        let tls = tls::TestTls::new()?;
+        let tcp = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = tcp.local_addr()?;
+        let listener = tls::TlsListener {
+            tcp,
+            acceptor: tls.acceptor,
+        };
+        let router = self.router();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Ok(SandboxHandle {
+            shared: self.shared,
+            addr,
+            ca_pem: Some(tls.ca_pem),
         })
     }
 }
@@ -226,6 +251,8 @@ impl Default for Sandbox {
 pub struct SandboxHandle {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    /// The test CA's certificate when served over HTTPS.
+    ca_pem: Option<String>,
 }
 
 impl SandboxHandle {
@@ -234,9 +261,20 @@ impl SandboxHandle {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT/api/v2` — what the MCP server uses as `BACKLOG_BASE_URL`.
+    /// `http://127.0.0.1:PORT/api/v2` (`https://` when spawned with TLS) — what the MCP
+    /// server uses as `BACKLOG_BASE_URL`.
     pub fn api_base_url(&self) -> String {
-        format!("http://{}/api/v2", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}/api/v2", self.addr)
+    }
+
+    /// The PEM certificate of the CA that signed the sandbox's, when spawned with TLS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The API key the sandbox accepts.

@@ -114,6 +114,10 @@ pub struct Config {
     /// Calls to one Backlog space waiting for a free slot, all users together.
     #[arg(long, env = "BACKLOG_MAX_SPACE_QUEUE", default_value_t = 256)]
     pub backlog_max_space_queue: usize,
+    /// A PEM file of CA certificates to trust besides the system's, for Backlog behind a
+    /// TLS-inspecting proxy (or a test stand-in).
+    #[arg(long, env = "BACKLOG_CA_FILE")]
+    pub backlog_ca_file: Option<std::path::PathBuf>,
     /// Seconds a read may spend retrying (on 429, 502, 503, 504, connection failures).
     #[arg(long, env = "BACKLOG_RETRY_BUDGET", default_value_t = 10)]
     pub backlog_retry_budget: u64,
@@ -207,6 +211,8 @@ pub struct OAuthSetup {
     pub store: String,
     pub key: crate::oauth::crypto::StoreKey,
     pub access_ttl: u64,
+    /// BACKLOG_CA_FILE's certificates, for Backlog's token endpoint.
+    pub ca_certificates: Vec<reqwest::Certificate>,
 }
 
 impl Config {
@@ -259,7 +265,7 @@ impl Config {
             };
             organizations.push(Organization {
                 name: name.clone(),
-                space: Arc::new(Space::new(self.space_config(base_url))?),
+                space: Arc::new(Space::new(self.space_config(base_url)?)?),
                 credential,
             });
         }
@@ -288,7 +294,7 @@ impl Config {
             None if oauth => None,
             None => return Err(StartupError::MissingApiKey),
         };
-        let space = Space::new(self.space_config(base_url))?;
+        let space = Space::new(self.space_config(base_url)?)?;
         Ok(Spaces::single(space, credential))
     }
 
@@ -380,12 +386,14 @@ impl Config {
             store,
             key,
             access_ttl: self.oauth_access_token_ttl,
+            ca_certificates: self.ca_certificates()?,
         }))
     }
 
-    /// A space's client configuration for `base_url` with this config's timeouts and limits.
-    pub fn space_config(&self, base_url: String) -> SpaceConfig {
-        SpaceConfig {
+    /// A space's client configuration for `base_url` with this config's timeouts, limits
+    /// and trusted certificates.
+    pub fn space_config(&self, base_url: String) -> Result<SpaceConfig, ConfigError> {
+        Ok(SpaceConfig {
             connect_timeout: Duration::from_secs(self.backlog_connect_timeout.max(1)),
             request_timeout: Duration::from_secs(self.backlog_timeout.max(1)),
             max_response_bytes: self.backlog_max_response_bytes,
@@ -394,7 +402,16 @@ impl Config {
             max_space_concurrency: self.backlog_max_space_concurrency.max(1),
             max_space_queue: self.backlog_max_space_queue,
             retry_budget: Duration::from_secs(self.backlog_retry_budget),
+            ca_certificates: self.ca_certificates()?,
             ..SpaceConfig::new(base_url)
+        })
+    }
+
+    /// The certificates of BACKLOG_CA_FILE (none when unset).
+    pub fn ca_certificates(&self) -> Result<Vec<reqwest::Certificate>, ConfigError> {
+        match &self.backlog_ca_file {
+            Some(path) => crate::backlog::ca_certificates(path),
+            None => Ok(Vec::new()),
         }
     }
 

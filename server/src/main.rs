@@ -150,6 +150,7 @@ async fn oauth_server(
         apps: setup.apps,
         key: setup.key,
         access_ttl: setup.access_ttl,
+        ca_certificates: setup.ca_certificates,
     };
     let oauth = Arc::new(OAuth::new(config, store).map_err(anyhow::Error::msg)?);
     let purging = Arc::clone(&oauth);
@@ -210,7 +211,7 @@ async fn sandbox_spaces(config: &Config) -> anyhow::Result<Spaces> {
         "sandbox: a demo Backlog space at {}",
         sandbox.api_base_url()
     );
-    let space = Space::new(config.space_config(sandbox.api_base_url()))?;
+    let space = Space::new(config.space_config(sandbox.api_base_url())?)?;
     if oauth {
         // Every call brings its signed-in user's token.
         return Ok(Spaces::single(space, None));

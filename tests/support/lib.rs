@@ -450,11 +450,22 @@ impl ServerProcess {
     /// [`ServerProcess::start`] on a given port (OAuth mode must know its URL
     /// before it starts; see [`free_port`]).
     pub async fn start_on(port: u16, args: &[&str], env: &[(&str, &str)]) -> ServerProcess {
-        use tokio::io::{AsyncBufReadExt, BufReader};
-        let mut command = tokio::process::Command::new(server_binary());
         let port = port.to_string();
+        let mut all = vec!["--transport", "http", "--http-port", &port];
+        all.extend_from_slice(args);
+        Self::start_binary(&server_binary(), &all, env).await
+    }
+
+    /// Runs `binary ARGS` with only `env` (and RUST_LOG=info), until it logs
+    /// `MCP endpoint: URL`; the load benchmark starts its baseline this way too.
+    pub async fn start_binary(
+        binary: &std::path::Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> ServerProcess {
+        use tokio::io::{AsyncBufReadExt, BufReader};
+        let mut command = tokio::process::Command::new(binary);
         command
-            .args(["--transport", "http", "--http-port", &port])
             .args(args)
             .env_clear()
             .env("RUST_LOG", "info")

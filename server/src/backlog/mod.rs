@@ -15,7 +15,7 @@ pub use credential::{Credential, CredentialKind, InvalidCredential};
 pub use encode::Encode;
 pub use error::{BacklogErrorBody, Download, LimitScope, ToolError, ToolOutput};
 pub use request::{BacklogRequest, Location, Method, Upload, Wire};
-pub use space::{ConfigError, Space, SpaceConfig, USER_AGENT};
+pub use space::{ConfigError, Space, SpaceConfig, USER_AGENT, ca_certificates};
 
 /// The largest file a download may read (`maxBytes` of the download tools, as
 /// the official server allows).

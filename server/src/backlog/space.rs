@@ -35,6 +35,8 @@ pub struct SpaceConfig {
     pub max_space_queue: usize,
     /// Total time a read may spend on retries (waits included).
     pub retry_budget: Duration,
+    /// Certificates trusted besides the system's (BACKLOG_CA_FILE: a TLS proxy's CA).
+    pub ca_certificates: Vec<reqwest::Certificate>,
 }
 
 impl SpaceConfig {
@@ -50,6 +52,7 @@ impl SpaceConfig {
             max_space_concurrency: 32,
             max_space_queue: 256,
             retry_budget: Duration::from_secs(10),
+            ca_certificates: Vec::new(),
         }
     }
 
@@ -83,6 +86,26 @@ pub enum ConfigError {
     Credential(#[from] super::credential::InvalidCredential),
     #[error("the HTTP client could not be built: {0}")]
     Client(String),
+    #[error(
+        "BACKLOG_CA_FILE {path}: {problem}; give a PEM file of the CA certificates to trust \
+         (-----BEGIN CERTIFICATE----- blocks)"
+    )]
+    CaFile { path: String, problem: String },
+}
+
+/// The certificates of a PEM file (BACKLOG_CA_FILE), to trust besides the system's.
+pub fn ca_certificates(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, ConfigError> {
+    let fail = |problem: String| ConfigError::CaFile {
+        path: path.display().to_string(),
+        problem,
+    };
+    let pem = std::fs::read(path).map_err(|e| fail(format!("cannot be read ({e})")))?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| fail(format!("is not PEM ({e})")))?;
+    if certificates.is_empty() {
+        return Err(fail("holds no certificate".to_owned()));
+    }
+    Ok(certificates)
 }
 
 /// The client of one Backlog space, shared by every call to it.
@@ -126,6 +149,7 @@ impl Space {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .tcp_nodelay(true)
+            .tls_certs_merge(config.ca_certificates)
             .build()
             .map_err(|e| ConfigError::Client(e.to_string()))?;
         Ok(Space {
@@ -368,6 +392,11 @@ impl Space {
         }
         let text = if detail.is_empty() {
             what.to_owned()
+        } else if detail.contains("certificate") {
+            format!(
+                "{what}: {detail} (if Backlog is reached through a TLS-inspecting proxy, \
+                 set BACKLOG_CA_FILE to a PEM file of its CA)"
+            )
         } else {
             format!("{what}: {detail}")
         };

@@ -53,6 +53,8 @@ pub struct OAuthConfig {
     pub key: StoreKey,
     /// Seconds an access token this server issues lasts.
     pub access_ttl: u64,
+    /// Certificates trusted besides the system's when calling Backlog (BACKLOG_CA_FILE).
+    pub ca_certificates: Vec<reqwest::Certificate>,
 }
 
 /// The authorization server's state, shared by its routes and the MCP
@@ -83,6 +85,7 @@ impl OAuth {
         let http = reqwest::Client::builder()
             .user_agent(crate::backlog::USER_AGENT)
             .connect_timeout(Duration::from_secs(10))
+            .tls_certs_merge(config.ca_certificates.clone())
             .build()
             .map_err(|e| e.to_string())?;
         let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).expect("non-zero"));
