@@ -10,7 +10,9 @@
 //!     cargo build --release -p backlog-mcp && cargo build --release -p backlog-mcp-tests --bins && target/release/load
 //!
 //! `load --smoke`: a few calls per case, one round, and every reply checked (CI runs it).
-//! `load --rounds N --scale F`: more rounds, or F times the calls of each case.
+//! `load --rounds N --scale F`: more rounds, or F times the calls of each case;
+//! `--only TEXT`: the cases whose name has TEXT; `LOAD_WRAP="valgrind --tool=callgrind"`
+//! runs each server under that command (instructions are counted, not timed: repeatable).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -77,7 +79,16 @@ impl Subject {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        ServerProcess::start_binary(&self.binary, &args, &env).await
+        // LOAD_WRAP="valgrind --tool=callgrind": each server runs under that command.
+        let wrap = std::env::var("LOAD_WRAP").unwrap_or_default();
+        let mut wrap: Vec<&str> = wrap.split_whitespace().collect();
+        if wrap.is_empty() {
+            return ServerProcess::start_binary(&self.binary, &args, &env).await;
+        }
+        let binary = self.binary.to_string_lossy();
+        let program = PathBuf::from(wrap.remove(0));
+        let all = [&wrap[..], &[&*binary], &args[..]].concat();
+        ServerProcess::start_binary(&program, &all, &env).await
     }
 
     /// Spawn to the first tools/list answered, over a fresh process; and its RSS then.
@@ -258,6 +269,7 @@ async fn main() {
         .map(|v| v.parse().expect("--scale F"))
         .unwrap_or(if smoke { 0.01 } else { 1.0 });
     let calls = |n: usize| ((n as f64 * scale) as usize).max(40);
+    let only = flag_value(&args, "--only").unwrap_or_default();
 
     let sandbox = Sandbox::new(DEFAULT_API_KEY).spawn_tls().await.unwrap();
     sandbox.set_recording(false);
@@ -399,7 +411,7 @@ async fn main() {
     let backlog = direct_p50(&base_url, sandbox.ca_pem().unwrap(), calls(2000)).await;
     let mut results = Vec::new();
     let mut peak = [0, 0];
-    for case in &cases {
+    for case in cases.iter().filter(|c| c.name.contains(&only)) {
         let mine = case.ours;
         let (mut a, mut b) = (Vec::new(), Vec::new());
         for round in 0..rounds {
@@ -443,7 +455,8 @@ async fn main() {
         "|{:-<36}|{:-<12}|{:-<12}|{:-<7}|{:-<7}|{:-<11}|{:-<8}|",
         "", "", "", "", "", "", ""
     );
-    for (case, (a, b)) in cases.iter().zip(&results) {
+    let measured = cases.iter().filter(|c| c.name.contains(&only));
+    for (case, (a, b)) in measured.zip(&results) {
         let (cpu, rps) = (
             micros(a.cpu_per_call) / micros(b.cpu_per_call),
             a.per_second / b.per_second,
