@@ -445,7 +445,11 @@ impl ServerHandler for BacklogMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let parts = context.extensions.get::<http::request::Parts>();
-        self.call_in(&request.name, request.arguments, parts, Some(&context.peer))
+        // Boxed: rmcp spawns a task per request holding this future, and tokio moves
+        // (memcpy) a task's future as it spawns and polls it. Inline, the whole call's
+        // state machine (arguments, context, guard, Backlog call, shaping) was copied
+        // several times per call, ~100k instructions (callgrind); boxed, one pointer.
+        Box::pin(self.call_in(&request.name, request.arguments, parts, Some(&context.peer)))
             .await
             .map(CallToolResponse::from)
     }
