@@ -347,3 +347,30 @@ async fn descriptions_are_overridden_by_the_environment_then_the_file() {
     assert!(ok && same == stdout);
     std::fs::remove_dir_all(&home).unwrap();
 }
+
+#[tokio::test]
+async fn the_default_log_is_one_plain_line_per_call() {
+    let server = ServerProcess::start(&["--sandbox"], &[]).await;
+    let client = McpClient::connect(&server.url, Protocol::V2025_11_25).await;
+    for _ in 0..3 {
+        let issue = client
+            .call("get_issue", json!({"issueKey": "DEMO-1"}))
+            .await;
+        assert!(!issue.is_error, "{}", issue.text);
+    }
+    server.terminate();
+    let (_, log) = server.wait().await;
+    let calls: Vec<&str> = log.lines().filter(|l| l.contains("tool call")).collect();
+    assert_eq!(calls.len(), 3, "one line per call:\n{log}");
+    assert!(
+        calls[0].contains("get_issue") && calls[0].contains("status=200"),
+        "{log}"
+    );
+    // rmcp's lines (three per stateless request, about a session made up for it) stay out.
+    assert!(
+        !log.contains("serve_inner") && !log.contains("Service initialized"),
+        "{log}"
+    );
+    // Not a terminal: no colour codes in what a log file or journald keeps.
+    assert!(!log.contains('\u{1b}'), "{log}");
+}

@@ -160,7 +160,7 @@ fn known_keys() -> HashMap<String, String> {
 
 /// A tool's parameters and their declared descriptions (empty where none).
 fn parameters(tool: &ToolDef) -> Vec<(String, String)> {
-    let schema = (tool.input_schema)();
+    let schema = tool.schema();
     let Some(Value::Object(properties)) = schema.get("properties") else {
         return Vec::new();
     };

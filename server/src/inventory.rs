@@ -672,7 +672,7 @@ fn descriptor(
     reserved: &[Reserved],
     descriptions: &Descriptions,
 ) -> rmcp::model::Tool {
-    let mut schema = (tool.input_schema)();
+    let mut schema = tool.schema().clone();
     descriptions.apply_to_schema(tool.name, &mut schema);
     for option in reserved.iter().filter(|r| r.applies_to(tool)) {
         let properties = schema

@@ -39,6 +39,27 @@ pub struct ToolDef {
     pub call: for<'a> fn(&'a CallContext, Map<String, Value>) -> CallFuture<'a>,
 }
 
+impl ToolDef {
+    /// The input schema, made once per process: descriptions and the
+    /// inventory both read every tool's, and schemars is a start's largest
+    /// cost after loading certificates.
+    pub fn schema(&self) -> &'static Map<String, Value> {
+        static SCHEMAS: std::sync::OnceLock<
+            std::collections::HashMap<&'static str, Map<String, Value>>,
+        > = std::sync::OnceLock::new();
+        let schemas = SCHEMAS.get_or_init(|| {
+            TOOLS
+                .iter()
+                .map(|tool| (tool.name, (tool.input_schema)()))
+                .collect()
+        });
+        match schemas.get(self.name) {
+            Some(schema) => schema,
+            None => unreachable!("{} is not in TOOLS", self.name),
+        }
+    }
+}
+
 /// What a tool returns. Reply shaping (`fields`, `MAX_TOKENS`) applies to
 /// JSON; a file is bounded by its own `maxBytes` and never cut.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -442,7 +442,7 @@ impl ServerProcess {
     }
 
     /// Starts `backlog-mcp --transport http --http-port 0 ARGS` with only `env`
-    /// (and RUST_LOG=info) in its environment.
+    /// in its environment (so it logs what it logs by default).
     pub async fn start(args: &[&str], env: &[(&str, &str)]) -> ServerProcess {
         Self::start_on(0, args, env).await
     }
@@ -456,7 +456,7 @@ impl ServerProcess {
         Self::start_binary(&server_binary(), &all, env).await
     }
 
-    /// Runs `binary ARGS` with only `env` (and RUST_LOG=info), until it logs
+    /// Runs `binary ARGS` with only `env`, until it logs
     /// `MCP endpoint: URL`; the load benchmark starts its baseline this way too.
     pub async fn start_binary(
         binary: &std::path::Path,
@@ -468,7 +468,6 @@ impl ServerProcess {
         command
             .args(args)
             .env_clear()
-            .env("RUST_LOG", "info")
             .envs(env.iter().copied())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())

@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::HeaderMap;
@@ -110,7 +111,11 @@ pub fn ca_certificates(path: &std::path::Path) -> Result<Vec<reqwest::Certificat
 
 /// The client of one Backlog space, shared by every call to it.
 pub struct Space {
-    http: reqwest::Client,
+    /// Built on first use (or by [`Space::prepare`]): loading the system's
+    /// certificates is most of a cold start's work, and a server answers
+    /// tools/list without ever calling Backlog.
+    http: OnceLock<Result<reqwest::Client, String>>,
+    client: ClientSettings,
     base_url: String,
     request_timeout: Duration,
     max_response_bytes: usize,
@@ -124,6 +129,26 @@ impl fmt::Debug for Space {
         f.debug_struct("Space")
             .field("base_url", &self.base_url)
             .finish_non_exhaustive()
+    }
+}
+
+/// What the HTTP client of a space is built with.
+struct ClientSettings {
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    ca_certificates: Vec<reqwest::Certificate>,
+}
+
+impl ClientSettings {
+    fn build(&self) -> Result<reqwest::Client, String> {
+        reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.request_timeout)
+            .tcp_nodelay(true)
+            .tls_certs_merge(self.ca_certificates.iter().cloned())
+            .build()
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -142,18 +167,16 @@ impl Space {
         if !scheme_ok || base_url.contains(['?', '#']) || base_url.contains(char::is_whitespace) {
             return Err(ConfigError::BaseUrl(config.base_url));
         }
-        // rustls needs one process-wide crypto provider; a second install is a no-op.
+        // rustls needs one process-wide crypto provider (any client of the
+        // process, not only ours); a second install is a no-op.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .tcp_nodelay(true)
-            .tls_certs_merge(config.ca_certificates)
-            .build()
-            .map_err(|e| ConfigError::Client(e.to_string()))?;
         Ok(Space {
-            http,
+            http: OnceLock::new(),
+            client: ClientSettings {
+                connect_timeout: config.connect_timeout,
+                request_timeout: config.request_timeout,
+                ca_certificates: config.ca_certificates,
+            },
             base_url,
             request_timeout: config.request_timeout,
             max_response_bytes: config.max_response_bytes,
@@ -169,6 +192,19 @@ impl Space {
 
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// Builds the HTTP client now (it loads the system's certificates), so
+    /// that the first call does not wait for it and a failure shows at start.
+    pub fn prepare(&self) -> Result<(), ConfigError> {
+        self.http().map(|_| ())
+    }
+
+    fn http(&self) -> Result<&reqwest::Client, ConfigError> {
+        self.http
+            .get_or_init(|| self.client.build())
+            .as_ref()
+            .map_err(|e| ConfigError::Client(e.clone()))
     }
 
     /// Sends one tool call's request as `credential`; the reply is Backlog's
@@ -252,7 +288,10 @@ impl Space {
             Method::Delete => reqwest::Method::DELETE,
         };
         let (name, value) = credential.header();
-        let mut builder = self.http.request(method, &url).header(name, value);
+        let http = self
+            .http()
+            .map_err(|e| Failure::final_(ToolError::Transport(e.to_string())))?;
+        let mut builder = http.request(method, &url).header(name, value);
         if let Some(upload) = &request.upload {
             let part = reqwest::multipart::Part::stream(upload.bytes.clone())
                 .file_name(upload.file_name.clone())
@@ -312,8 +351,8 @@ impl Space {
             })
             .await?;
         if success {
-            // Passed through as is, so it must be JSON (or empty, as 204 is).
-            if !body.is_empty() && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+            // Passed through as is, so it must look like JSON (or be empty, as 204 is).
+            if !body.is_empty() && !looks_like_json(&body) {
                 return Err(Failure::final_(ToolError::UnexpectedReply {
                     status,
                     detail: describe_body(&body, "a body that is not JSON"),
@@ -501,6 +540,19 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// A short, safe description of a body that is not what was expected.
+/// Whether a reply passed through unparsed is JSON, by its ends: an object or
+/// array must close, so a proxy's page, plain text and a reply cut short are
+/// caught without reading it all (a full parse costs more than the rest of a
+/// large reply's trip). Anything else, scalars, is small and parsed.
+fn looks_like_json(body: &[u8]) -> bool {
+    let trimmed = body.trim_ascii();
+    match (trimmed.first(), trimmed.last()) {
+        (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']')) => true,
+        (Some(b'{' | b'['), _) => false,
+        _ => serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_ok(),
+    }
+}
+
 fn describe_body(body: &[u8], what: &str) -> String {
     if body.is_empty() {
         return "an empty body".to_owned();
@@ -521,6 +573,32 @@ mod tests {
     use http::HeaderValue;
 
     use super::*;
+
+    #[test]
+    fn a_reply_is_json_by_its_ends_and_a_scalar_by_a_parse() {
+        let cases: [(&[u8], bool); 12] = [
+            (b" {\"id\":1}\n", true),
+            (b"[]", true),
+            (b"[{\"a\":[1]}]", true),
+            (b"42", true),
+            (b"\"text\"", true),
+            (b"null", true),
+            (b"[{\"id\":1,\"summary\":\"cut off", false),
+            (b"{\"id\":1", false),
+            (b"<html><body>502</body></html>", false),
+            (b"Service Unavailable", false),
+            (b"{\"a\":1]", false),
+            (b"   ", false),
+        ];
+        for (body, json) in cases {
+            assert_eq!(
+                looks_like_json(body),
+                json,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
 
     #[test]
     fn a_file_name_prefers_filename_star_and_is_never_a_path() {
