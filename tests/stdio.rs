@@ -87,6 +87,30 @@ async fn stdio_against_the_sandbox() {
         tools["result"]["tools"].as_array().unwrap().len(),
         backlog_mcp::inventory::Inventory::all().tools().len()
     );
+    // Over HTTP the list is bytes serialized once and put into rmcp's reply:
+    // the same tools, on both protocol versions.
+    let base_url = sandbox.api_base_url();
+    let http = ServerProcess::start(
+        &[],
+        &[
+            ("BACKLOG_BASE_URL", &base_url),
+            ("BACKLOG_API_KEY", &sandbox.api_key()),
+        ],
+    )
+    .await;
+    for protocol in [Protocol::V2025_11_25, Protocol::V2026_07_28] {
+        let over_http = McpClient::connect(&http.url, protocol).await;
+        let reply = over_http.request("tools/list", json!({})).await;
+        assert_eq!(
+            reply["result"]["tools"], tools["result"]["tools"],
+            "{protocol:?}"
+        );
+        if protocol == Protocol::V2025_11_25 {
+            // The same version as the stdio client's: the same result, to the byte.
+            assert_eq!(reply["result"], tools["result"]);
+        }
+        assert_eq!(reply["jsonrpc"], "2.0");
+    }
     let myself = client
         .request("tools/call", json!({"name": "get_myself", "arguments": {}}))
         .await;

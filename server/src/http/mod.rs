@@ -140,6 +140,51 @@ fn app(
     }
 }
 
+/// Where a tools/list over HTTP leaves the JSON of the full tool list
+/// (serialized once, [`crate::inventory::Inventory::descriptors_json`]):
+/// the handler answers with an empty list, and [`guard_jsonrpc`] puts these
+/// bytes in its place, after rmcp has checked and answered the request as
+/// any other.
+#[derive(Clone, Debug, Default)]
+pub struct ListedTools(Arc<std::sync::OnceLock<bytes::Bytes>>);
+
+impl ListedTools {
+    pub fn set(&self, tools: bytes::Bytes) {
+        let _ = self.0.set(tools);
+    }
+}
+
+/// What an empty tool list is in rmcp's reply, the place the tools go.
+const EMPTY_TOOLS: &[u8] = br#""tools":[]"#;
+
+/// The reply with the tools in place of the empty list; an internal error if
+/// rmcp's reply has no such place (never sent empty by mistake).
+async fn fill_tools(response: Response, tools: &bytes::Bytes) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let found = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+        Ok(bytes) => bytes
+            .windows(EMPTY_TOOLS.len())
+            .position(|w| w == EMPTY_TOOLS)
+            .map(|at| (bytes, at)),
+        Err(_) => None,
+    };
+    let Some((bytes, at)) = found else {
+        tracing::error!("tools/list: rmcp's reply has no empty tool list to fill");
+        return jsonrpc_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            -32603,
+            "Internal error: the tool list could not be sent",
+        );
+    };
+    let open = at + EMPTY_TOOLS.len() - 2;
+    let mut filled = Vec::with_capacity(bytes.len() + tools.len());
+    filled.extend_from_slice(&bytes[..open]);
+    filled.extend_from_slice(tools);
+    filled.extend_from_slice(&bytes[open + 2..]);
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(filled))
+}
+
 /// Largest MCP request body accepted (a tool call with a long description fits many times).
 pub const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
@@ -178,8 +223,19 @@ async fn guard_jsonrpc(request: Request, next: Next) -> Response {
             "Invalid Request: JSON-RPC batches are not supported (MCP removed them in 2025-06-18); send one message per request",
         );
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    // Only a tools/list gets the place for its tools (the name is in its body).
+    let lists_tools = bytes.windows(10).any(|w| w == b"tools/list");
+    let mut request = Request::from_parts(parts, Body::from(bytes));
+    if !lists_tools {
+        return next.run(request).await;
+    }
+    let listed = ListedTools::default();
+    request.extensions_mut().insert(listed.clone());
+    let response = next.run(request).await;
+    match listed.0.get() {
+        Some(tools) => fill_tools(response, tools).await,
+        None => response,
+    }
 }
 
 fn jsonrpc_error(status: StatusCode, code: i64, message: &str) -> Response {

@@ -21,6 +21,7 @@ use serde_json::{Map, Value, json};
 use crate::backlog::{Credential, ToolError, ToolOutput};
 use crate::context::{CallContext, CallOptions, Spaces};
 use crate::guard::ProjectGuard;
+use crate::http::ListedTools;
 use crate::inventory::{Inventory, Local, Narrowing, Reserved};
 use crate::oauth::bearer::{BacklogRejected, SignedIn};
 use crate::registry::Reply;
@@ -425,7 +426,15 @@ impl ServerHandler for BacklogMcp {
                 .map_err(|e| ErrorData::invalid_request(e, None))?;
         }
         let tools = match (self.inventory.is_dynamic(), &narrowing) {
-            (false, None) => self.inventory.descriptors().as_ref().clone(),
+            (false, None) => {
+                // Over HTTP, the full list goes as bytes serialized once: rmcp
+                // sends an empty list, which the HTTP layer fills in.
+                if let Some(listed) = parts.and_then(|p| p.extensions.get::<ListedTools>()) {
+                    listed.set(self.inventory.descriptors_json());
+                    return Ok(ListToolsResult::with_all_items(Vec::new()));
+                }
+                self.inventory.descriptors().as_ref().clone()
+            }
             (false, Some(narrowing)) => self.inventory.narrowed(narrowing),
             (true, narrowing) => {
                 let mut tools = self.inventory.enabled(&self.enabled_toolsets(parts));
