@@ -117,7 +117,6 @@ pub struct Space {
     http: OnceLock<Result<reqwest::Client, String>>,
     client: ClientSettings,
     base_url: String,
-    request_timeout: Duration,
     max_response_bytes: usize,
     per_credential: PerCredential,
     space: Limiter,
@@ -178,7 +177,6 @@ impl Space {
                 ca_certificates: config.ca_certificates,
             },
             base_url,
-            request_timeout: config.request_timeout,
             max_response_bytes: config.max_response_bytes,
             per_credential: PerCredential::new(config.max_concurrency, config.max_queue),
             space: Limiter::new(
@@ -415,7 +413,7 @@ impl Space {
         let error = error.without_url();
         if error.is_timeout() {
             return Failure::final_(ToolError::Timeout {
-                secs: self.request_timeout.as_secs().max(1),
+                secs: self.client.request_timeout.as_secs().max(1),
             });
         }
         let what = if error.is_connect() {
@@ -539,7 +537,6 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(reset.saturating_sub(now)))
 }
 
-/// A short, safe description of a body that is not what was expected.
 /// Whether a reply passed through unparsed is JSON, by its ends: an object or
 /// array must close, so a proxy's page, plain text and a reply cut short are
 /// caught without reading it all (a full parse costs more than the rest of a
@@ -553,6 +550,7 @@ fn looks_like_json(body: &[u8]) -> bool {
     }
 }
 
+/// A short, safe description of a body that is not what was expected.
 fn describe_body(body: &[u8], what: &str) -> String {
     if body.is_empty() {
         return "an empty body".to_owned();
