@@ -19,8 +19,9 @@ fn main() {
     println!("cargo:rerun-if-changed=hot.order");
     println!("cargo:rerun-if-env-changed=BACKLOG_MCP_PLAIN_LINK");
     let var = |name: &str| env::var(name).unwrap_or_default();
-    let own_linker = !var("CARGO_ENCODED_RUSTFLAGS").contains("link")
-        && env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_none();
+    // RUSTC_LINKER: a linker set in cargo's config or environment; link flags may pick another.
+    let own_linker =
+        env::var_os("RUSTC_LINKER").is_none() && !var("CARGO_ENCODED_RUSTFLAGS").contains("link");
     if var("PROFILE") != "release"
         || var("TARGET") != "x86_64-unknown-linux-gnu"
         || var("HOST") != var("TARGET")

@@ -26,6 +26,6 @@ LOAD_WRAP="valgrind --tool=callgrind --demangle=no --compress-strings=no --compr
   echo "# Made by tests/bench/hot-order.sh on $(date -u +%F) from $(git rev-parse --short HEAD): see server/build.rs."
   awk '/^ob=/ { ours = ($0 ~ /\/backlog-mcp$/) }
        /^fn=/ && ours { name = substr($0, 4); sub(/\x27[0-9]+$/, "", name); if (name !~ /^(\(|0x)/) print name }' \
-    "$out"/callgrind.* | sort -u
+    "$out"/callgrind.* | LC_ALL=C sort -u
 } > server/hot.order
 echo "server/hot.order: $(grep -vc '^#' server/hot.order) functions"
