@@ -21,6 +21,7 @@ pub mod descriptions;
 pub mod guard;
 pub mod http;
 pub mod inventory;
+pub mod log;
 pub mod mcp;
 pub mod oauth;
 pub mod registry;

@@ -18,6 +18,14 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let config = Config::parse();
+    let log = backlog_mcp::log::Log::stderr();
+    // A panic's report comes after the lines before it.
+    let flushing = log.clone();
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        flushing.flush_from_panic();
+        report(info);
+    }));
     // Logs go to stderr always: on stdio, stdout carries the protocol. By
     // default our lines only: rmcp logs three per stateless HTTP request (a
     // session made up for the one request), ~47k instructions of the ~430k a
@@ -26,7 +34,7 @@ fn main() -> ExitCode {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(log.clone())
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .init();
@@ -37,7 +45,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(config)) {
+    let outcome = runtime.block_on(run(config));
+    log.close();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("backlog-mcp: {error:#}");

@@ -27,6 +27,10 @@ use crate::oauth::bearer::{BacklogRejected, SignedIn};
 use crate::registry::Reply;
 use crate::shape::fields::Selection;
 
+/// The target of the one log line per tool call (INFO; failures too), which
+/// the log writes in batches ([`crate::log`]).
+pub const LOG_TARGET: &str = module_path!();
+
 /// One MCP server over its configured Backlog spaces. Cheap to clone: a
 /// handler is made per HTTP request in stateless mode.
 #[derive(Clone)]
