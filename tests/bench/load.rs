@@ -264,7 +264,7 @@ async fn main() {
     let smoke = args.iter().any(|a| a == "--smoke");
     let rounds: usize = flag_value(&args, "--rounds")
         .map(|v| v.parse().expect("--rounds N"))
-        .unwrap_or(if smoke { 1 } else { 3 });
+        .unwrap_or(if smoke { 1 } else { 5 });
     let scale: f64 = flag_value(&args, "--scale")
         .map(|v| v.parse().expect("--scale F"))
         .unwrap_or(if smoke { 0.01 } else { 1.0 });
