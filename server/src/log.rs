@@ -4,7 +4,7 @@
 //! log) wakes its reader on every call: at one client the line and its write
 //! were ~25 µs of ~185 µs of server CPU a call (load benchmark, `RUST_LOG`
 //! without the line vs with it), the write about half of that. The per-call
-//! lines ([`DEFERRED_TARGET`] at INFO) therefore wait in a buffer and go out
+//! lines ([`crate::mcp::LOG_TARGET`] at INFO) therefore wait in a buffer and go out
 //! together, at most [`BATCH_DELAY`] late, as an access log with a flush
 //! interval does; every other line (startup, warnings, errors) is written at
 //! once, after the lines waiting before it, so the order is kept.
@@ -27,12 +27,9 @@ pub const BATCH_DELAY: Duration = Duration::from_millis(20);
 /// Waiting lines past this size are written by the caller.
 pub const MAX_BUFFERED: usize = 256 * 1024;
 
-/// The target of the one line per tool call (`backlog_mcp::mcp`).
-pub const DEFERRED_TARGET: &str = crate::mcp::LOG_TARGET;
-
 /// The writer the log subscriber uses: cheap to clone, one batching thread.
 pub struct Log<W: Write + Send + 'static> {
-    shared: Arc<Shared<W>>,
+    shared: Arc<Inner<W>>,
 }
 
 impl<W: Write + Send + 'static> Clone for Log<W> {
@@ -43,7 +40,7 @@ impl<W: Write + Send + 'static> Clone for Log<W> {
     }
 }
 
-struct Shared<W> {
+struct Inner<W> {
     /// Lines waiting, and whether the batching thread waits for one.
     waiting: Mutex<Waiting>,
     arrived: Condvar,
@@ -68,7 +65,7 @@ impl Log<std::io::Stderr> {
 impl<W: Write + Send + 'static> Log<W> {
     /// A log onto `out` whose deferred lines wait up to `delay`.
     pub fn new(out: W, delay: Duration) -> Self {
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(Inner {
             waiting: Mutex::new(Waiting::default()),
             arrived: Condvar::new(),
             out: Mutex::new(out),
@@ -97,8 +94,7 @@ impl<W: Write + Send + 'static> Log<W> {
         };
         let batch = std::mem::take(&mut waiting.bytes);
         drop(waiting);
-        let _ = out.write_all(&batch);
-        let _ = out.flush();
+        write_out(&mut *out, batch, &[]);
     }
 
     /// Writes what waits and ends the batching thread; later lines are written at once.
@@ -109,7 +105,7 @@ impl<W: Write + Send + 'static> Log<W> {
     }
 }
 
-impl<W: Write + Send + 'static> Shared<W> {
+impl<W: Write + Send + 'static> Inner<W> {
     /// The batching thread: waits for a first line, lets the batch gather, writes it.
     fn run(&self, delay: Duration) {
         loop {
@@ -151,15 +147,25 @@ impl<W: Write + Send + 'static> Shared<W> {
     /// Writes the waiting lines, then `line`, in one write.
     fn write(&self, line: &[u8]) {
         let mut out = lock(&self.out);
-        let mut batch = std::mem::take(&mut lock(&self.waiting).bytes);
-        if batch.is_empty() && line.is_empty() {
-            return;
-        }
-        batch.extend_from_slice(line);
-        // A log that cannot be written has nowhere to report it.
-        let _ = out.write_all(&batch);
-        let _ = out.flush();
+        let batch = std::mem::take(&mut lock(&self.waiting).bytes);
+        write_out(&mut *out, batch, line);
     }
+}
+
+/// `batch` then `line` in one write (no copy when nothing waits).
+fn write_out(out: &mut impl Write, mut batch: Vec<u8>, line: &[u8]) {
+    let bytes = if batch.is_empty() {
+        line
+    } else {
+        batch.extend_from_slice(line);
+        &batch
+    };
+    if bytes.is_empty() {
+        return;
+    }
+    // A log that cannot be written has nowhere to report it.
+    let _ = out.write_all(bytes);
+    let _ = out.flush();
 }
 
 /// A poisoned lock only means a panic while it was held; the bytes are still bytes.
@@ -169,7 +175,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// One line's writer: tracing's formatter writes a whole line in one `write_all`.
 pub struct LineWriter<'a, W: Write + Send + 'static> {
-    shared: &'a Shared<W>,
+    shared: &'a Inner<W>,
     deferred: bool,
 }
 
@@ -201,7 +207,7 @@ impl<'a, W: Write + Send + 'static> MakeWriter<'a> for Log<W> {
     fn make_writer_for(&'a self, meta: &Metadata<'_>) -> Self::Writer {
         LineWriter {
             shared: &self.shared,
-            deferred: *meta.level() == Level::INFO && meta.target() == DEFERRED_TARGET,
+            deferred: *meta.level() == Level::INFO && meta.target() == crate::mcp::LOG_TARGET,
         }
     }
 }
