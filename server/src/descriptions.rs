@@ -94,18 +94,26 @@ impl Descriptions {
                 texts.insert(key.to_ascii_uppercase(), (text, name.clone()));
             }
         }
-        let known = known_keys();
-        let mut unknown: Vec<String> = texts
-            .iter()
-            .filter(|(key, _)| !known.contains_key(key.as_str()))
-            .map(|(key, (_, origin))| format!("{key} (from {origin})"))
-            .collect();
-        unknown.sort();
-        loaded.unknown = unknown;
+        // Knowing every key builds every schema: only worth it with an override to check.
+        if !texts.is_empty() {
+            let known = known_keys();
+            let mut unknown: Vec<String> = texts
+                .iter()
+                .filter(|(key, _)| !known.contains_key(key.as_str()))
+                .map(|(key, (_, origin))| format!("{key} (from {origin})"))
+                .collect();
+            unknown.sort();
+            loaded.unknown = unknown;
+        }
         loaded.descriptions = Descriptions {
             texts: texts.into_iter().map(|(k, (text, _))| (k, text)).collect(),
         };
         loaded
+    }
+
+    /// Whether nothing is overridden.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
     }
 
     /// A tool's description, if overridden.

@@ -687,18 +687,22 @@ fn descriptor(
     reserved: &[Reserved],
     descriptions: &Descriptions,
 ) -> rmcp::model::Tool {
-    let mut schema = tool.schema().clone();
-    descriptions.apply_to_schema(tool.name, &mut schema);
-    for option in reserved.iter().filter(|r| r.applies_to(tool)) {
-        let properties = schema
-            .entry("properties")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(properties) = properties {
-            properties.insert(option.name().to_owned(), option.schema());
+    let mut schema = Arc::clone(tool.schema());
+    let mut options = reserved.iter().filter(|r| r.applies_to(tool)).peekable();
+    if !descriptions.is_empty() || options.peek().is_some() {
+        let schema = Arc::make_mut(&mut schema);
+        descriptions.apply_to_schema(tool.name, schema);
+        for option in options {
+            let properties = schema
+                .entry("properties")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(properties) = properties {
+                properties.insert(option.name().to_owned(), option.schema());
+            }
         }
     }
     let description = descriptions.tool(tool.name).unwrap_or(tool.description);
-    rmcp::model::Tool::new(name.to_owned(), description.to_owned(), Arc::new(schema))
+    rmcp::model::Tool::new(name.to_owned(), description.to_owned(), schema)
         .with_title(tool.title)
         .with_annotations(annotations(tool.annotations))
 }

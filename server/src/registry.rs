@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
@@ -43,14 +44,15 @@ impl ToolDef {
     /// The input schema, made once per process: descriptions and the
     /// inventory both read every tool's, and schemars is a start's largest
     /// cost after loading certificates.
-    pub fn schema(&self) -> &'static Map<String, Value> {
+    /// Shared, so that a descriptor without changes to it does not copy it.
+    pub fn schema(&self) -> &'static Arc<Map<String, Value>> {
         static SCHEMAS: std::sync::OnceLock<
-            std::collections::HashMap<&'static str, Map<String, Value>>,
+            std::collections::HashMap<&'static str, Arc<Map<String, Value>>>,
         > = std::sync::OnceLock::new();
         let schemas = SCHEMAS.get_or_init(|| {
             TOOLS
                 .iter()
-                .map(|tool| (tool.name, (tool.input_schema)()))
+                .map(|tool| (tool.name, Arc::new((tool.input_schema)())))
                 .collect()
         });
         match schemas.get(self.name) {
@@ -119,7 +121,7 @@ pub fn input_schema<T: JsonSchema>() -> Map<String, Value> {
     settings.meta_schema = None;
     settings.inline_subschemas = true;
     let schema = settings.into_generator().into_root_schema_for::<T>();
-    let mut value = schema.to_value();
+    let mut value = Value::from(schema);
     compact(&mut value, true);
     match value {
         Value::Object(map) => map,
