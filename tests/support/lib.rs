@@ -146,6 +146,13 @@ pub struct Reply {
     pub message: Option<Value>,
 }
 
+/// An HTTP client for [`McpClient::connect_on`].
+pub fn http_client() -> reqwest::Client {
+    // reqwest is built without a default TLS provider (the server picks ring).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 impl McpClient {
     pub async fn connect(url: &str, protocol: Protocol) -> McpClient {
         Self::connect_with(url, protocol, &[]).await
@@ -157,10 +164,20 @@ impl McpClient {
         protocol: Protocol,
         headers: &[(&str, &str)],
     ) -> McpClient {
-        // reqwest is built without a default TLS provider (the server picks ring).
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        Self::connect_on(http_client(), url, protocol, headers).await
+    }
+
+    /// As [`McpClient::connect_with`], on an HTTP client made beforehand: making
+    /// one loads the system's certificates (~17M instructions), the client's
+    /// work, not the server's, when a server's start is timed.
+    pub async fn connect_on(
+        http: reqwest::Client,
+        url: &str,
+        protocol: Protocol,
+        headers: &[(&str, &str)],
+    ) -> McpClient {
         let client = McpClient {
-            http: reqwest::Client::new(),
+            http,
             url: url.to_owned(),
             protocol,
             next_id: AtomicU64::new(1),
