@@ -91,23 +91,32 @@ impl Subject {
         ServerProcess::start_binary(&program, &all, &env).await
     }
 
-    /// Spawn to the first tools/list answered, over a fresh process; then, if
-    /// `settle`, its RSS once idle for 300 ms.
-    async fn cold_start(&self, settle: bool) -> (Duration, u64) {
+    /// A fresh process to its first tools/list answered: how long that took,
+    /// the server and the client.
+    async fn first_list(&self) -> (Duration, ServerProcess, McpClient) {
         // An MCP client has its HTTP stack ready before the server starts.
         let http = http_client();
         let started = Instant::now();
         let server = self.start().await;
         let client = McpClient::connect_on(http, &server.url, Protocol::V2025_11_25, &[]).await;
         assert!(!client.list_tools().await.is_empty());
-        let elapsed = started.elapsed();
-        let mut rss = 0;
-        if settle {
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            rss = server.rss_kib();
-        }
+        (started.elapsed(), server, client)
+    }
+
+    /// Spawn to the first tools/list answered.
+    async fn cold_start(&self) -> Duration {
+        let (elapsed, server, _client) = self.first_list().await;
         stop(server).await;
-        (elapsed, rss)
+        elapsed
+    }
+
+    /// RSS after a first tools/list and 300 ms idle.
+    async fn idle_rss(&self) -> u64 {
+        let (_, server, _client) = self.first_list().await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let rss = server.rss_kib();
+        stop(server).await;
+        rss
     }
 }
 
@@ -203,11 +212,13 @@ async fn run(url: &str, pid: u32, case: &Case) -> Measure {
 }
 
 /// The median of each figure over the rounds.
+/// The middle value.
+fn mid<T: Copy + PartialOrd>(mut values: Vec<T>) -> T {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    values[values.len() / 2]
+}
+
 fn median(runs: &[Measure]) -> Measure {
-    fn mid<T: Copy + PartialOrd>(mut values: Vec<T>) -> T {
-        values.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        values[values.len() / 2]
-    }
     Measure {
         per_second: mid(runs.iter().map(|m| m.per_second).collect()),
         p50: mid(runs.iter().map(|m| m.p50).collect()),
@@ -443,24 +454,17 @@ async fn main() {
     // Starts back to back: after an idle pause this VM runs a fresh process 3-4x
     // slower, both binaries alike (ours 5.4 -> 16.6 ms to tools/list with 0.3 s
     // pauses, 2026-12-03), so the idle RSS is measured on starts of its own.
-    let median = |mut v: Vec<u64>| {
-        v.sort();
-        v[v.len() / 2]
-    };
-    let mut cold = (Vec::new(), Vec::new());
+    let (mut cold, mut idle_after) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
     for _ in 0..if smoke { 1 } else { 7 } {
-        cold.0.push(ours.cold_start(false).await.0);
-        cold.1.push(baseline.cold_start(false).await.0);
+        cold.0.push(ours.cold_start().await);
+        cold.1.push(baseline.cold_start().await);
     }
-    cold.0.sort();
-    cold.1.sort();
-    let (cold_ours, cold_base) = (cold.0[cold.0.len() / 2], cold.1[cold.1.len() / 2]);
-    let mut idle_after = (Vec::new(), Vec::new());
     for _ in 0..if smoke { 1 } else { 3 } {
-        idle_after.0.push(ours.cold_start(true).await.1);
-        idle_after.1.push(baseline.cold_start(true).await.1);
+        idle_after.0.push(ours.idle_rss().await);
+        idle_after.1.push(baseline.idle_rss().await);
     }
-    let (ours_idle, base_idle) = (median(idle_after.0), median(idle_after.1));
+    let (cold_ours, cold_base) = (mid(cold.0), mid(cold.1));
+    let (ours_idle, base_idle) = (mid(idle_after.0), mid(idle_after.1));
 
     println!(
         "\n{rounds} round(s) per case, medians; Backlog (the sandbox over TLS) answers get_issue in {:.0} µs (p50)",
